@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared settings and helpers for the devtools scripts; source it, do not run it.
+
+DEVTOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$DEVTOOLS_DIR")
+
+DPDK_VERSION=22.11.11
+DPDK_DEB_VERSION=22.11.11-0+deb12u1
+DPDK_SUITE=bookworm
+KERNEL_VERSION=6.12.107
+KERNEL_DEB_VERSION=6.12.107-1
+KERNEL_SUITE=trixie
+
+# Builds are cached outside the repository, keyed by version and config hash.
+CACHE_DIR=${DPDK_IOMMUFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dpdk-iommufd}
+SRC_DIR=$CACHE_DIR/src
+
+# The project's own build directory (meson).
+BUILD_DIR=${DPDK_IOMMUFD_BUILD:-$REPO_DIR/build}
+
+log()
+{
+	printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+die()
+{
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Print a short hash of stdin, used to key cache directories by configuration.
+config_hash()
+{
+	sha256sum | cut -c1-12
+}
+
+# Run a long step with its output in a log file; show the tail if it fails.
+run_logged()
+{
+	local logfile=$1
+	shift
+	if ! "$@" >"$logfile" 2>&1; then
+		tail -n 40 "$logfile" >&2
+		die "command failed: $* (full log: $logfile)"
+	fi
+}
+
+need_root()
+{
+	[ "$(id -u)" = 0 ] || die "$1 needs root (run as root or with sudo)"
+}
