@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+
+#include "rte_eal_iommu.h"
+#include "eal_iommu_private.h"
+
+static const char *
+owner_name(enum rte_eal_iommu_owner owner)
+{
+	switch (owner) {
+	case RTE_EAL_IOMMU_OWNER_DPDK:
+		return "dpdk";
+	}
+	return "?";
+}
+
+/* Format a byte count with the largest binary unit that divides it. */
+static const char *
+format_size(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (u + 1 < RTE_DIM(units) && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%" PRIu64 " %s", bytes, units[u]);
+	return buf;
+}
+
+void
+rte_eal_iommu_dump(FILE *f)
+{
+	const struct iommu_map_table *t = &eal_iommu.maps;
+	char size[32];
+	unsigned int i;
+
+	pthread_mutex_lock(&eal_iommu.lock);
+	if (eal_iommu.fd < 0) {
+		fprintf(f, "iommufd: not open\n");
+		goto out;
+	}
+	fprintf(f, "iommufd fd %d, IOAS %u\n", eal_iommu.fd, eal_iommu.ioas_id);
+	fprintf(f, "valid IOVA ranges (alignment 0x%" PRIx64 "):\n",
+		eal_iommu.ranges.alignment);
+	for (i = 0; i < eal_iommu.ranges.count; i++)
+		fprintf(f, "  0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
+			eal_iommu.ranges.ranges[i].start,
+			eal_iommu.ranges.ranges[i].last);
+	iommu_pci_devices_dump_locked(f);
+	fprintf(f, "mappings: %u, %s\n", t->count,
+		format_size(size, sizeof(size), eal_iommu.mapped_bytes));
+	fprintf(f, "  %-18s  %-18s  %-10s  %s\n", "VA", "IOVA", "LENGTH", "OWNER");
+	for (i = 0; i < t->count; i++) {
+		const struct rte_eal_iommu_map *m = &t->maps[i];
+
+		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %s\n",
+			m->va, m->iova, format_size(size, sizeof(size), m->len),
+			owner_name(m->owner));
+	}
+out:
+	pthread_mutex_unlock(&eal_iommu.lock);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef IOMMU_MAP_TABLE_H
+#define IOMMU_MAP_TABLE_H
+
+/*
+ * The control-plane record of every area mapped in the IOAS: one entry per
+ * IOMMU_IOAS_MAP call, sorted by VA, VA ranges never overlap. Allocated with
+ * libc so it can be used from memory event callbacks. Not thread safe: the
+ * caller serialises access.
+ */
+
+#include <stdint.h>
+
+#include "rte_eal_iommu.h"
+
+struct iommu_map_table {
+	struct rte_eal_iommu_map *maps;
+	unsigned int count;
+	unsigned int capacity;
+};
+
+/* Insert a mapping; -EEXIST if its VA range overlaps one, -ENOMEM. */
+int map_table_insert(struct iommu_map_table *t,
+		const struct rte_eal_iommu_map *m);
+
+/* Remove the mapping that starts at va with length len; -ENOENT if none. */
+int map_table_remove(struct iommu_map_table *t, uint64_t va, uint64_t len);
+
+/* The mapping containing va, or NULL. */
+const struct rte_eal_iommu_map *map_table_find(const struct iommu_map_table *t,
+		uint64_t va);
+
+void map_table_free(struct iommu_map_table *t);
+
+#endif /* IOMMU_MAP_TABLE_H */

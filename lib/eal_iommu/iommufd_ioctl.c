@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+
+#include <linux/iommufd.h>
+
+#include "iommufd_ioctl.h"
+
+/* struct iova_range is read straight from the kernel. */
+_Static_assert(sizeof(struct iova_range) == sizeof(struct iommu_iova_range),
+	"iova_range layout");
+_Static_assert(offsetof(struct iova_range, last) ==
+	offsetof(struct iommu_iova_range, last), "iova_range layout");
+
+static int
+iommufd_call(int fd, unsigned long request, void *arg)
+{
+	return ioctl(fd, request, arg) == 0 ? 0 : -errno;
+}
+
+int
+iommufd_ioas_alloc(int fd, uint32_t *ioas_id)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	int ret;
+
+	ret = iommufd_call(fd, IOMMU_IOAS_ALLOC, &cmd);
+	if (ret == 0)
+		*ioas_id = cmd.out_ioas_id;
+	return ret;
+}
+
+int
+iommufd_destroy(int fd, uint32_t id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return iommufd_call(fd, IOMMU_DESTROY, &cmd);
+}
+
+int
+iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set)
+{
+	struct iommu_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+	};
+	struct iova_range *buf = NULL;
+	unsigned int capacity = 8;
+	int ret;
+
+	/* The count can change between calls: retry until the buffer fits. */
+	for (;;) {
+		struct iova_range *grown = realloc(buf, sizeof(*buf) * capacity);
+
+		if (grown == NULL) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		cmd.num_iovas = capacity;
+		cmd.allowed_iovas = (uintptr_t)buf;
+		ret = iommufd_call(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
+		if (ret != -EMSGSIZE)
+			break;
+		capacity = cmd.num_iovas;
+	}
+	if (ret != 0) {
+		free(buf);
+		return ret;
+	}
+	free(set->ranges);
+	set->ranges = buf;
+	set->count = cmd.num_iovas;
+	set->alignment = cmd.out_iova_alignment;
+	return 0;
+}
+
+int
+iommufd_ioas_map_fixed(int fd, uint32_t ioas_id, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = ioas_id,
+		.user_va = va,
+		.length = len,
+		.iova = iova,
+	};
+
+	return iommufd_call(fd, IOMMU_IOAS_MAP, &cmd);
+}
+
+int
+iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+		uint64_t *unmapped)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+	int ret;
+
+	ret = iommufd_call(fd, IOMMU_IOAS_UNMAP, &cmd);
+	if (ret == 0 && unmapped != NULL)
+		*unmapped = cmd.length;
+	return ret;
+}
