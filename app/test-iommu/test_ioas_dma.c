@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * Every DPDK memory segment is mapped in the IOAS, and simulated device DMA
+ * (the kernel's ACCESS_RW test op) at its IOVA reaches its VA both ways.
+ * Needs the plug-in loaded and a kernel with CONFIG_IOMMUFD_TEST.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_memory.h>
+
+#include <rte_eal_iommu.h>
+
+#include "iommufd_selftest.h"
+#include "test.h"
+#include "test_util.h"
+
+static struct test_segments segments;
+
+/* Find the mapping that starts at va in maps[0..n). */
+static const struct rte_eal_iommu_map *
+find_map(const struct rte_eal_iommu_map *maps, int n, uint64_t va)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (maps[i].va == va)
+			return &maps[i];
+	return NULL;
+}
+
+/*
+ * DMA-write a pattern at iova and see it at va; CPU-write another and
+ * DMA-read it back. The 8 bytes at va are restored whatever happens.
+ */
+static int
+check_dma(int fd, int access_fd, uint64_t va, uint64_t iova, uint64_t pattern)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)va;
+	uint64_t saved = *p, seen, got = 0;
+	int wr, rd;
+
+	wr = selftest_dma_write(fd, access_fd, iova, &pattern, sizeof(pattern));
+	seen = *p;
+	*p = ~pattern;
+	rd = selftest_dma_read(fd, access_fd, iova, &got, sizeof(got));
+	*p = saved;
+	TEST_ASSERT(wr == 0, "DMA write at IOVA 0x%" PRIx64 ": %s", iova,
+		strerror(-wr));
+	TEST_ASSERT(seen == pattern,
+		"DMA write at IOVA 0x%" PRIx64 " not seen at VA 0x%" PRIx64
+		" (0x%" PRIx64 " != 0x%" PRIx64 ")", iova, va, seen, pattern);
+	TEST_ASSERT(rd == 0, "DMA read at IOVA 0x%" PRIx64 ": %s", iova,
+		strerror(-rd));
+	TEST_ASSERT(got == ~pattern,
+		"DMA read at IOVA 0x%" PRIx64 " got 0x%" PRIx64 ", CPU wrote 0x%"
+		PRIx64 " at VA 0x%" PRIx64, iova, got, ~pattern, va);
+	return TEST_SUCCESS;
+}
+
+static int
+check_segments(int fd, int access_fd, const struct rte_eal_iommu_map *maps,
+		int nmaps)
+{
+	uint64_t total = 0, unmapped_iova = 0;
+	unsigned int i;
+
+	for (i = 0; i < segments.count; i++) {
+		const struct rte_eal_iommu_map *s = &segments.segs[i];
+		const struct rte_eal_iommu_map *m = find_map(maps, nmaps, s->va);
+		const uint64_t offsets[] = { 0, (s->len / 2 + i * 64) % (s->len - 8),
+			s->len - 8 };
+		unsigned int k;
+
+		TEST_ASSERT(m != NULL, "segment VA 0x%" PRIx64 " is not mapped", s->va);
+		TEST_ASSERT(m->len == s->len && m->iova == s->iova && s->iova == s->va,
+			"segment VA 0x%" PRIx64 " IOVA 0x%" PRIx64 " len 0x%" PRIx64
+			" mapped as IOVA 0x%" PRIx64 " len 0x%" PRIx64,
+			s->va, s->iova, s->len, m->iova, m->len);
+		TEST_ASSERT(rte_mem_virt2iova((void *)(uintptr_t)s->va) == m->iova,
+			"rte_mem_virt2iova disagrees at VA 0x%" PRIx64, s->va);
+		for (k = 0; k < RTE_DIM(offsets); k++)
+			if (check_dma(fd, access_fd, s->va + offsets[k],
+					m->iova + offsets[k],
+					0xd3a0000000000000ULL | ((uint64_t)i << 24) | offsets[k]) < 0)
+				return TEST_FAILED;
+		total += s->len;
+		if (find_map(maps, nmaps, m->va + m->len) == NULL)
+			unmapped_iova = m->iova + m->len;
+	}
+	TEST_ASSERT_EQUAL(total, rte_eal_iommu_mapped_bytes(),
+		"mapped bytes %" PRIu64 " != segment bytes %" PRIu64,
+		rte_eal_iommu_mapped_bytes(), total);
+
+	/* Negative control: DMA just past a mapping must fault. */
+	if (unmapped_iova != 0) {
+		uint64_t v = 0;
+
+		TEST_ASSERT(selftest_dma_read(fd, access_fd, unmapped_iova, &v,
+				sizeof(v)) < 0,
+			"DMA at unmapped IOVA 0x%" PRIx64 " succeeded", unmapped_iova);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_ioas_memseg_dma(void)
+{
+	struct rte_eal_iommu_map *maps = NULL;
+	int fd, access_fd, nmaps, ret;
+
+	fd = rte_eal_iommu_fd();
+	TEST_ASSERT(fd >= 0, "no IOAS: load the plug-in with -d");
+	TEST_ASSERT(selftest_available(fd),
+		"the kernel lacks CONFIG_IOMMUFD_TEST (simulated DMA)");
+	TEST_ASSERT(test_collect_segments(&segments) == 0, "too many segments");
+	TEST_ASSERT(segments.count > 0, "no DPDK memory");
+	nmaps = test_get_maps(&maps);
+	TEST_ASSERT(nmaps >= (int)segments.count, "%d mappings for %u segments",
+		nmaps, segments.count);
+	ret = selftest_access_create(fd, rte_eal_iommu_ioas_id(), &access_fd);
+	if (ret == 0) {
+		ret = check_segments(fd, access_fd, maps, nmaps);
+		close(access_fd);
+	} else {
+		printf("cannot create an access object: %s\n", strerror(-ret));
+		ret = TEST_FAILED;
+	}
+	free(maps);
+	if (ret == TEST_SUCCESS)
+		printf("%u segments: DMA at each IOVA reaches its VA\n",
+			segments.count);
+	return ret;
+}
+
+REGISTER_IOMMU_TEST(ioas_memseg_dma_autotest, test_ioas_memseg_dma);

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef TEST_UTIL_H
+#define TEST_UTIL_H
+
+#include <stdint.h>
+
+#include <rte_eal_iommu.h>
+
+/* DPDK memory segments (not external), as DPDK sees them. */
+struct test_segments {
+	struct rte_eal_iommu_map segs[4096];
+	unsigned int count;
+};
+
+/* Collect every internal memory segment; -1 if there are too many. */
+int test_collect_segments(struct test_segments *list);
+
+/* The library's mappings, copied into a malloc'd array; count or -errno. */
+int test_get_maps(struct rte_eal_iommu_map **maps);
+
+/* Ask the kernel to unmap everything in the IOAS; the unmapped byte count. */
+int test_kernel_unmap_all(int fd, uint32_t ioas_id, uint64_t *unmapped);
+
+/* Run fn with DPDK logs captured into a malloc'd string (*log). */
+int test_capture_log(int (*fn)(void), char **log);
+
+#endif /* TEST_UTIL_H */
