@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Run test cases and print one result line per test; source it.
+#
+# A result line is "PASS name", "FAIL name[: why]" or "SKIP name[: why]";
+# test.sh counts them. Each case's full output goes to $CASE_LOG_DIR.
+
+TEST_APP=$BUILD_DIR/app/test-iommu/dpdk-test-iommu
+PLUGIN=$BUILD_DIR/drivers/bus/iommufd/librte_bus_iommufd.so
+export LD_LIBRARY_PATH=$DPDK_PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+
+case_failures=0
+
+# run_case NAME EXPECTED_TESTS COMMAND...: run COMMAND, which must report
+# every test in EXPECTED_TESTS (space separated) with PASS/FAIL/SKIP lines.
+# A test it does not report, or a non-zero exit with nothing failed, is FAIL.
+run_case()
+{
+	local name=$1 expected=$2 log rc t line seen
+	shift 2
+	log=$CASE_LOG_DIR/$name.log
+	"$@" > "$log" 2>&1 < /dev/null
+	rc=$?
+	for t in $expected; do
+		line=$(grep -E "^(PASS|FAIL|SKIP) $t\$" "$log" | tail -n 1)
+		if [ -z "$line" ]; then
+			line="FAIL $t: no result (exit code $rc)"
+		elif [ "${line%% *}" = SKIP ] && [ "${CASES_NO_SKIP:-0}" = 1 ]; then
+			line="FAIL $t: skipped where it must run ($(grep -E '^SKIPPED' "$log" | head -n 1))"
+		fi
+		seen="${seen:-}$line"$'\n'
+		echo "$line"
+	done
+	if [ $rc != 0 ] && ! grep -q '^FAIL' <<<"${seen:-}"; then
+		echo "FAIL $name: exit code $rc"
+	fi
+	if grep -q '^FAIL' <<<"${seen:-}" || [ $rc != 0 ]; then
+		case_failures=$((case_failures + 1))
+		echo "--- $name: $* (log: $log)"
+		tail -n 60 "$log" | sed 's/^/    /'
+	fi
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The main job: a DPDK process with the iommufd plug-in loaded maps all DPDK
+# memory into one IOAS, attaches a NIC through its VFIO cdev, and prints the
+# IOAS, its valid IOVA ranges and its mappings. Runs on this machine when it
+# has a usable /dev/iommu and IOMMU_DEMO_PCI_DEV names a vfio-pci device;
+# otherwise in the test VM (emulated VT-d, 48-bit).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Inside the VM the root is read-only: everything is built already.
+[ "${1:-}" = --in-vm ] || "$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
+. "$DEVTOOLS_DIR/paths.sh"
+CASE_LOG_DIR=/dev/null
+. "$DEVTOOLS_DIR/cases.sh"
+
+EAL=(-l 0 --no-pci -m 32 --file-prefix=iommufd-demo -d "$PLUGIN")
+
+if [ "${1:-}" = --in-vm ]; then
+	dev=/sys/bus/pci/devices/$IOMMU_TEST_PCI_DEV
+	echo vfio-pci > "$dev/driver_override"
+	[ -e "$dev/driver" ] && echo "$IOMMU_TEST_PCI_DEV" > "$dev/driver/unbind"
+	echo "$IOMMU_TEST_PCI_DEV" > /sys/bus/pci/drivers_probe
+	echo "== test VM: $(uname -r), $IOMMU_TEST_PCI_DEV (e1000e) bound to vfio-pci"
+	exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
+fi
+
+if [ -r /dev/iommu ] && [ -w /dev/iommu ] && [ -n "${IOMMU_DEMO_PCI_DEV:-}" ]; then
+	log "demo on this machine (/dev/iommu, $IOMMU_DEMO_PCI_DEV)"
+	IOMMU_TEST_PCI_DEV=$IOMMU_DEMO_PCI_DEV exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
+fi
+log "no usable /dev/iommu here (or IOMMU_DEMO_PCI_DEV unset): running in the test VM"
+IOMMU_TEST_PCI_DEV=0000:00:10.0 exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 -- \
+	"$DEVTOOLS_DIR/demo.sh" --in-vm

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Proves the kernel-backed tests can fail: each mutant breaks one behaviour
+# in a copy of the source, is built, and runs its VM profile's tests; the
+# named test must then FAIL. Prints "PASS mutant_NAME" when it does (the
+# mutant is caught) and "FAIL mutant_NAME" when it survives.
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$DEVTOOLS_DIR/paths.sh"
+
+# name @ file @ perl substitution @ profile @ test that must fail
+MUTANTS=(
+	"map_wrong_va@lib/eal_iommu/iommu_dpdk_memory.c@s/seg->va, seg->iova, seg->len\);/seg->va + seg->len, seg->iova, seg->len);/@mock@ioas_memseg_dma_autotest"
+	"map_wrong_iova@lib/eal_iommu/iommu_dpdk_memory.c@s/seg->va, seg->iova, seg->len\);/seg->va, seg->iova + (1ULL << 44), seg->len);/@mock@ioas_memseg_dma_autotest"
+	"no_range_check@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(outside == 0\)/if (outside == 0 || 1)/@mock@ioas_aperture_refusal_autotest"
+	"no_rollback@lib/eal_iommu/iommu_dpdk_memory.c@s/while \(n-- > 0\) \{/while (0 \&\& n-- > 0) {/@mock@ioas_map_rollback_autotest"
+	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = eal_iommu_ranges_refresh_locked\(\);\n//@vtd48@vfio_cdev_attach_autotest"
+)
+
+MUTANT_DIR=$CACHE_DIR/mutants
+mkdir -p "$MUTANT_DIR"
+
+# Copy the working tree (tracked and untracked, not ignored) to $1.
+copy_tree()
+{
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$REPO_DIR" && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 -I{} sh -c '[ -f "{}" ] && echo "{}"' |
+		tar -cf - -T -) | tar -C "$1" -xf -
+}
+
+# mutate NAME FILE SUBST: build mutant NAME into $MUTANT_DIR/NAME/build.
+build_mutant()
+{
+	local name=$1 file=$2 subst=$3 dir=$MUTANT_DIR/$1
+	copy_tree "$dir/src"
+	perl -0pi -e "$subst" "$dir/src/$file"
+	if cmp -s "$REPO_DIR/$file" "$dir/src/$file"; then
+		echo "FAIL mutant_$name: the substitution no longer matches $file"
+		return 1
+	fi
+	if ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$dir/build" "$dir/src" \
+			-Dkernel_headers="$KERNEL_HEADERS" > "$dir/build.log" 2>&1 ||
+	   ! ninja -C "$dir/build" >> "$dir/build.log" 2>&1; then
+		echo "FAIL mutant_$name: does not build (log: $dir/build.log)"
+		return 1
+	fi
+}
+
+for m in "${MUTANTS[@]}"; do
+	IFS='@' read -r name file subst profile test <<<"$m"
+	build_mutant "$name" "$file" "$subst" || continue
+	out=$(DPDK_IOMMUFD_BUILD=$MUTANT_DIR/$name/build "$DEVTOOLS_DIR/vm.sh" \
+		--profile "$profile" --timeout 600 --out "$MUTANT_DIR/$name/vm" -- \
+		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1)
+	if grep -q "^FAIL $test" <<<"$out"; then
+		echo "PASS mutant_$name"
+	else
+		echo "FAIL mutant_$name: $test did not catch it (VM output: $MUTANT_DIR/$name/vm)"
+		grep -E '^(PASS|FAIL|SKIP) ' <<<"$out" | sed 's/^/    /'
+	fi
+done

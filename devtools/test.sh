@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The project's one test command. Bootstraps what is missing, then runs
+#   the host tier: unit autotests, the plug-in without /dev/iommu, style;
+#   the VM tier:   kernel-backed autotests in the test VM, per profile, and
+#                  the mutation check (each deliberately broken build must
+#                  be caught by a VM test).
+# Ends with "N passed, N failed[, N skipped]"; exits non-zero on a failure.
+#
+#   devtools/test.sh [--host-only]
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+vm_tier=1
+case "${1:-}" in
+--host-only) vm_tier=0 ;;
+"") ;;
+*) die "usage: devtools/test.sh [--host-only]" ;;
+esac
+
+"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
+. "$DEVTOOLS_DIR/paths.sh"
+
+RESULTS_DIR=$BUILD_DIR/test-results
+rm -rf "$RESULTS_DIR"
+CASE_LOG_DIR=$RESULTS_DIR/host
+mkdir -p "$CASE_LOG_DIR"
+. "$DEVTOOLS_DIR/cases.sh"
+
+UNIT_TESTS="iova_ranges_autotest map_table_autotest plugin_without_iommufd_autotest"
+VM_PROFILES="mock vtd48"
+
+host_tier()
+{
+	run_case host_unit "$UNIT_TESTS" "$TEST_APP" --no-huge -m 64 --no-pci \
+		--no-shconf -d "$PLUGIN" -- $UNIT_TESTS
+	run_case style style_check "$DEVTOOLS_DIR/check-style.sh"
+}
+
+vm_tier()
+{
+	local p rc out
+	for p in $VM_PROFILES; do
+		log "VM tier: profile $p"
+		out=$("$DEVTOOLS_DIR/vm.sh" --profile "$p" --timeout 900 \
+			--out "$RESULTS_DIR/vm-$p" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
+		rc=$?
+		echo "$out"
+		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+			echo "FAIL vm_$p: exit code $rc without a failed test"
+		fi
+	done
+	log "VM tier: mutation check"
+	"$DEVTOOLS_DIR/mutation-check.sh"
+}
+
+log "host tier"
+host_tier | tee "$RESULTS_DIR/host.out"
+if [ $vm_tier = 1 ]; then
+	vm_tier | tee "$RESULTS_DIR/vm.out"
+fi
+
+results=$(cat "$RESULTS_DIR"/*.out | grep -E '^(PASS|FAIL|SKIP) ')
+passed=$(grep -c '^PASS ' <<<"$results")
+failed=$(grep -c '^FAIL ' <<<"$results")
+skipped=$(grep -c '^SKIP ' <<<"$results")
+echo
+[ "$failed" = 0 ] || { echo "failed:"; grep '^FAIL ' <<<"$results" | sed 's/^/  /'; }
+summary="$passed passed, $failed failed"
+[ "$skipped" = 0 ] || summary+=", $skipped skipped"
+[ $vm_tier = 1 ] || summary+=" (VM tier not run: --host-only)"
+echo "$summary"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The VM tier for one profile; runs inside the test VM (see vm.sh):
+#   devtools/vm.sh --profile P -- devtools/vm-tests.sh P
+# Prints one result line per test. Tests may not skip here.
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$DEVTOOLS_DIR/paths.sh"
+CASE_LOG_DIR=${VM_OUT:-/tmp}/logs
+CASES_NO_SKIP=1
+. "$DEVTOOLS_DIR/cases.sh"
+mkdir -p "$CASE_LOG_DIR"
+
+profile=${1:?profile}
+NIC0=0000:00:10.0
+EAL=(-l 0-1 --no-pci -m 64 --file-prefix=vmtest -d "$PLUGIN"
+	--log-level=lib.eal_iommu:debug)
+
+# Hand a PCI device to vfio-pci (in the VM only).
+bind_vfio()
+{
+	local dev=/sys/bus/pci/devices/$1
+	echo vfio-pci > "$dev/driver_override"
+	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
+	echo "$1" > /sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] ||
+		{ echo "FAIL bind_vfio_$1: not bound to vfio-pci"; return 1; }
+}
+
+case "$profile" in
+mock)
+	run_case mock_dma ioas_memseg_dma_autotest \
+		"$TEST_APP" "${EAL[@]}" -- ioas_memseg_dma_autotest
+	run_case mock_aperture "ioas_aperture_refusal_autotest ioas_memseg_dma_autotest" \
+		"$TEST_APP" "${EAL[@]}" -- ioas_aperture_refusal_autotest ioas_memseg_dma_autotest
+	run_case mock_rollback ioas_map_rollback_autotest \
+		"$TEST_APP" "${EAL[@]}" -- ioas_map_rollback_autotest
+	;;
+vtd48)
+	bind_vfio $NIC0 || exit 1
+	run_case vtd48_cdev "vfio_cdev_attach_autotest ioas_memseg_dma_autotest" \
+		env IOMMU_TEST_PCI_DEV=$NIC0 \
+		"$TEST_APP" "${EAL[@]}" -- vfio_cdev_attach_autotest ioas_memseg_dma_autotest
+	;;
+*)
+	echo "FAIL vm_tests: unknown profile '$profile'"
+	exit 1
+	;;
+esac
+[ $case_failures = 0 ]
