@@ -210,6 +210,8 @@ main()
 	local steps="$*"
 	[ -n "$steps" ] || steps="packages sources dpdk kernel project"
 	mkdir -p "$CACHE_DIR"
+	path_is_private "$CACHE_DIR" ||
+		die "cache $CACHE_DIR is below a world-writable directory, where EAL refuses to load drivers: set DPDK_IOMMUFD_CACHE to a private directory"
 	for s in $steps; do
 		case "$s" in
 		packages|sources|dpdk|kernel|project) "step_$s" ;;

@@ -15,8 +15,26 @@ KERNEL_SUITE=trixie
 CACHE_DIR=${DPDK_IOMMUFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dpdk-iommufd}
 SRC_DIR=$CACHE_DIR/src
 
-# The project's own build directory (meson).
-BUILD_DIR=${DPDK_IOMMUFD_BUILD:-$REPO_DIR/build}
+# True when no directory from $1 up to / is writable by everyone: EAL's -d
+# refuses plug-ins below such a directory (e.g. a clone under /tmp).
+path_is_private()
+{
+	local d=$1
+	while [ "$d" != / ]; do
+		[ -z "$(find "$d" -maxdepth 0 -perm -o+w 2>/dev/null)" ] || return 1
+		d=$(dirname "$d")
+	done
+}
+
+# The project's own build directory (meson): build/ in the repository, or
+# in the cache when the repository lies below a world-writable directory.
+if [ -n "${DPDK_IOMMUFD_BUILD:-}" ]; then
+	BUILD_DIR=$DPDK_IOMMUFD_BUILD
+elif path_is_private "$REPO_DIR"; then
+	BUILD_DIR=$REPO_DIR/build
+else
+	BUILD_DIR=$CACHE_DIR/build-$(echo "$REPO_DIR" | sha256sum | cut -c1-12)
+fi
 
 log()
 {

@@ -5,7 +5,7 @@
 # the writable 9p share "out" carries the job in and its output and exit
 # code back. Powers the VM off when the job ends.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/tmp
+export HOME=/run/home TMPDIR=/run/tmp
 
 poweroff_now()
 {
@@ -21,7 +21,7 @@ mkdir -p /dev/pts /dev/shm /dev/hugepages
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
+mkdir -p /run/home /run/tmp
 mount -t hugetlbfs hugetlbfs /dev/hugepages
 mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /run/vmout
