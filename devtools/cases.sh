@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Run test cases and print one result line per test; source it.
 #
-# A result line is "PASS name", "FAIL name[: why]" or "SKIP name[: why]";
+# A result line is "PASS where/name", "FAIL where/name[: why]" or
+# "SKIP where/name[: why]", where is $CASE_WHERE (the tier or VM profile);
 # test.sh counts them. Each case's full output goes to $CASE_LOG_DIR.
 
 TEST_APP=$BUILD_DIR/app/test-iommu/dpdk-test-iommu
@@ -27,11 +28,12 @@ run_case()
 		elif [ "${line%% *}" = SKIP ] && [ "${CASES_NO_SKIP:-0}" = 1 ]; then
 			line="FAIL $t: skipped where it must run ($(grep -E '^SKIPPED' "$log" | head -n 1))"
 		fi
+		line="${line%% *} $CASE_WHERE/${line#* }"
 		seen="${seen:-}$line"$'\n'
 		echo "$line"
 	done
 	if [ $rc != 0 ] && ! grep -q '^FAIL' <<<"${seen:-}"; then
-		echo "FAIL $name: exit code $rc"
+		echo "FAIL $CASE_WHERE/$name: exit code $rc"
 	fi
 	if grep -q '^FAIL' <<<"${seen:-}" || [ $rc != 0 ]; then
 		case_failures=$((case_failures + 1))

@@ -4,8 +4,8 @@
 # The main job: a DPDK process with the iommufd plug-in loaded maps all DPDK
 # memory into one IOAS, attaches a NIC through its VFIO cdev, and prints the
 # IOAS, its valid IOVA ranges and its mappings. Runs on this machine when it
-# has a usable /dev/iommu and IOMMU_DEMO_PCI_DEV names a vfio-pci device;
-# otherwise in the test VM (emulated VT-d, 48-bit).
+# has a usable /dev/iommu (attaching the vfio-pci device IOMMU_DEMO_PCI_DEV
+# names, if any); otherwise in the test VM (emulated VT-d, 48-bit).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -26,10 +26,10 @@ if [ "${1:-}" = --in-vm ]; then
 	exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
 fi
 
-if [ -r /dev/iommu ] && [ -w /dev/iommu ] && [ -n "${IOMMU_DEMO_PCI_DEV:-}" ]; then
-	log "demo on this machine (/dev/iommu, $IOMMU_DEMO_PCI_DEV)"
-	IOMMU_TEST_PCI_DEV=$IOMMU_DEMO_PCI_DEV exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
+if [ -r /dev/iommu ] && [ -w /dev/iommu ]; then
+	log "demo on this machine (/dev/iommu; device: ${IOMMU_DEMO_PCI_DEV:-none, set IOMMU_DEMO_PCI_DEV})"
+	IOMMU_TEST_PCI_DEV=${IOMMU_DEMO_PCI_DEV:-} exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
 fi
-log "no usable /dev/iommu here (or IOMMU_DEMO_PCI_DEV unset): running in the test VM"
+log "no usable /dev/iommu here: running in the test VM"
 IOMMU_TEST_PCI_DEV=0000:00:10.0 exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 -- \
 	"$DEVTOOLS_DIR/demo.sh" --in-vm

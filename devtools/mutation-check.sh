@@ -3,8 +3,8 @@
 #
 # Proves the kernel-backed tests can fail: each mutant breaks one behaviour
 # in a copy of the source, is built, and runs its VM profile's tests; the
-# named test must then FAIL. Prints "PASS mutant_NAME" when it does (the
-# mutant is caught) and "FAIL mutant_NAME" when it survives.
+# named test must then FAIL. Prints "PASS mutants/NAME" when it does (the
+# mutant is caught) and "FAIL mutants/NAME" when it survives.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
@@ -38,13 +38,13 @@ build_mutant()
 	copy_tree "$dir/src"
 	perl -0pi -e "$subst" "$dir/src/$file"
 	if cmp -s "$REPO_DIR/$file" "$dir/src/$file"; then
-		echo "FAIL mutant_$name: the substitution no longer matches $file"
+		echo "FAIL mutants/$name: the substitution no longer matches $file"
 		return 1
 	fi
 	if ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$dir/build" "$dir/src" \
 			-Dkernel_headers="$KERNEL_HEADERS" > "$dir/build.log" 2>&1 ||
 	   ! ninja -C "$dir/build" >> "$dir/build.log" 2>&1; then
-		echo "FAIL mutant_$name: does not build (log: $dir/build.log)"
+		echo "FAIL mutants/$name: does not build (log: $dir/build.log)"
 		return 1
 	fi
 }
@@ -55,10 +55,10 @@ for m in "${MUTANTS[@]}"; do
 	out=$(DPDK_IOMMUFD_BUILD=$MUTANT_DIR/$name/build "$DEVTOOLS_DIR/vm.sh" \
 		--profile "$profile" --timeout 600 --out "$MUTANT_DIR/$name/vm" -- \
 		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1)
-	if grep -q "^FAIL $test" <<<"$out"; then
-		echo "PASS mutant_$name"
+	if grep -q "^FAIL $profile/$test" <<<"$out"; then
+		echo "PASS mutants/$name"
 	else
-		echo "FAIL mutant_$name: $test did not catch it (VM output: $MUTANT_DIR/$name/vm)"
+		echo "FAIL mutants/$name: $test did not catch it (VM output: $MUTANT_DIR/$name/vm)"
 		grep -E '^(PASS|FAIL|SKIP) ' <<<"$out" | sed 's/^/    /'
 	fi
 done

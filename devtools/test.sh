@@ -25,16 +25,20 @@ esac
 RESULTS_DIR=$BUILD_DIR/test-results
 rm -rf "$RESULTS_DIR"
 CASE_LOG_DIR=$RESULTS_DIR/host
+CASE_WHERE=host
 mkdir -p "$CASE_LOG_DIR"
 . "$DEVTOOLS_DIR/cases.sh"
 
 UNIT_TESTS="iova_ranges_autotest map_table_autotest plugin_without_iommufd_autotest"
-VM_PROFILES="mock vtd48"
+VM_PROFILES="mock vtd48 vtd39"
 
 host_tier()
 {
 	run_case host_unit "$UNIT_TESTS" "$TEST_APP" --no-huge -m 64 --no-pci \
 		--no-shconf -d "$PLUGIN" -- $UNIT_TESTS
+	# DPDK_TEST selects a test, as in dpdk-test.
+	run_case host_dpdk_test_env map_table_autotest env DPDK_TEST=map_table_autotest \
+		"$TEST_APP" --no-huge -m 64 --no-pci --no-shconf
 	run_case style style_check "$DEVTOOLS_DIR/check-style.sh"
 }
 
@@ -48,7 +52,7 @@ vm_tier()
 		rc=$?
 		echo "$out"
 		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-			echo "FAIL vm_$p: exit code $rc without a failed test"
+			echo "FAIL $p/vm: exit code $rc without a failed test"
 		fi
 	done
 	log "VM tier: mutation check"

@@ -9,6 +9,7 @@ set -uo pipefail
 . "$DEVTOOLS_DIR/paths.sh"
 CASE_LOG_DIR=${VM_OUT:-/tmp}/logs
 CASES_NO_SKIP=1
+CASE_WHERE=${1:?profile}
 . "$DEVTOOLS_DIR/cases.sh"
 mkdir -p "$CASE_LOG_DIR"
 
@@ -16,6 +17,8 @@ profile=${1:?profile}
 NIC0=0000:00:10.0
 EAL=(-l 0-1 --no-pci -m 64 --file-prefix=vmtest -d "$PLUGIN"
 	--log-level=lib.eal_iommu:debug)
+
+NIC1=0000:00:11.0
 
 # Hand a PCI device to vfio-pci (in the VM only).
 bind_vfio()
@@ -25,7 +28,32 @@ bind_vfio()
 	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
 	echo "$1" > /sys/bus/pci/drivers_probe
 	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] ||
-		{ echo "FAIL bind_vfio_$1: not bound to vfio-pci"; return 1; }
+		{ echo "FAIL $CASE_WHERE/bind_vfio_$1: not bound to vfio-pci"; return 1; }
+}
+
+# The two NICs share a qemu hub: stock testpmd (VFIO group, no plug-in)
+# transmits on both; each must receive what the other sent.
+nic_hub_check()
+{
+	local out rx
+	out=$(sleep 10 | "$DPDK_PREFIX/bin/dpdk-testpmd" -l 0-1 -a $NIC0 -a $NIC1 \
+		--file-prefix=hubcheck -- --forward-mode=txonly --nb-cores=1 2>&1)
+	echo "$out"
+	rx=$(grep -A1 'Forward statistics for port' <<<"$out" |
+		sed -n 's/.*RX-packets: *\([0-9]*\).*/\1/p')
+	if [ "$(wc -w <<<"$rx")" = 2 ] && ! grep -qx 0 <<<"$rx"; then
+		echo "PASS nic_hub_check"
+	else
+		echo "FAIL nic_hub_check: RX packets per port: $(echo $rx)"
+	fi
+}
+
+# vfio_cdev_attach_autotest, then DMA with the device attached.
+cdev_tests()
+{
+	run_case "$profile"_cdev "vfio_cdev_attach_autotest ioas_memseg_dma_autotest" \
+		env IOMMU_TEST_PCI_DEV=$NIC0 IOMMU_TEST_APERTURE_BITS=$1 \
+		"$TEST_APP" "${EAL[@]}" -- vfio_cdev_attach_autotest ioas_memseg_dma_autotest
 }
 
 case "$profile" in
@@ -38,13 +66,16 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- ioas_map_rollback_autotest
 	;;
 vtd48)
+	bind_vfio $NIC0 && bind_vfio $NIC1 || exit 1
+	run_case nic_hub nic_hub_check nic_hub_check
+	cdev_tests 48
+	;;
+vtd39)
 	bind_vfio $NIC0 || exit 1
-	run_case vtd48_cdev "vfio_cdev_attach_autotest ioas_memseg_dma_autotest" \
-		env IOMMU_TEST_PCI_DEV=$NIC0 \
-		"$TEST_APP" "${EAL[@]}" -- vfio_cdev_attach_autotest ioas_memseg_dma_autotest
+	cdev_tests 39
 	;;
 *)
-	echo "FAIL vm_tests: unknown profile '$profile'"
+	echo "FAIL $profile/vm_tests: unknown profile"
 	exit 1
 	;;
 esac

@@ -6,7 +6,8 @@
  * A PCI device bound to vfio-pci is attached to the IOAS through its VFIO
  * cdev; the valid ranges read afterwards exclude the x86 MSI window and
  * widen again on detach. Needs the plug-in loaded, a real IOMMU and the
- * device's address in IOMMU_TEST_PCI_DEV.
+ * device's address in IOMMU_TEST_PCI_DEV; IOMMU_TEST_APERTURE_BITS, when
+ * set, is the IOMMU's address width the ranges must end at.
  */
 
 #include <errno.h>
@@ -23,7 +24,9 @@
 #define MSI_START 0xfee00000ULL
 #define MSI_LAST 0xfeefffffULL
 
-/* 1 when some valid range overlaps the MSI window. */
+static uint64_t last_iova;
+
+/* 1 when some valid range overlaps the MSI window; notes the last IOVA. */
 static int
 msi_window_valid(int *nranges)
 {
@@ -31,7 +34,9 @@ msi_window_valid(int *nranges)
 	int i, n = rte_eal_iommu_ranges(r, RTE_DIM(r), NULL);
 
 	*nranges = n;
+	last_iova = 0;
 	for (i = 0; i < n && i < (int)RTE_DIM(r); i++) {
+		last_iova = RTE_MAX(last_iova, r[i].last);
 		printf("  range [0x%" PRIx64 ", 0x%" PRIx64 "]\n", r[i].start,
 			r[i].last);
 		if (r[i].start <= MSI_LAST && r[i].last >= MSI_START)
@@ -44,6 +49,7 @@ static int
 test_vfio_cdev_attach(void)
 {
 	const char *dev = getenv("IOMMU_TEST_PCI_DEV");
+	const char *bits = getenv("IOMMU_TEST_APERTURE_BITS");
 	int nmaps, n, ret;
 
 	TEST_ASSERT(rte_eal_iommu_is_open(), "no IOAS: load the plug-in with -d");
@@ -60,6 +66,10 @@ test_vfio_cdev_attach(void)
 	printf("after attaching %s:\n", dev);
 	TEST_ASSERT(!msi_window_valid(&n) && n > 0,
 		"the ranges read after attach include the MSI window");
+	if (bits != NULL)
+		TEST_ASSERT(last_iova == (1ULL << atoi(bits)) - 1,
+			"the ranges end at 0x%" PRIx64 ", not at the %s-bit aperture",
+			last_iova, bits);
 	TEST_ASSERT(rte_eal_iommu_maps(NULL, 0) == nmaps,
 		"attach changed the mappings");
 	TEST_ASSERT(rte_eal_iommu_pci_attach(dev) == -EEXIST,
