@@ -11,10 +11,10 @@ set -uo pipefail
 
 # name @ file @ perl substitution @ profile @ test that must fail
 MUTANTS=(
-	"map_wrong_va@lib/eal_iommu/iommu_dpdk_memory.c@s/seg->va, seg->iova, seg->len\);/seg->va + seg->len, seg->iova, seg->len);/@mock@ioas_memseg_dma_autotest"
-	"map_wrong_iova@lib/eal_iommu/iommu_dpdk_memory.c@s/seg->va, seg->iova, seg->len\);/seg->va, seg->iova + (1ULL << 44), seg->len);/@mock@ioas_memseg_dma_autotest"
-	"no_range_check@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(outside == 0\)/if (outside == 0 || 1)/@mock@ioas_aperture_refusal_autotest"
-	"no_rollback@lib/eal_iommu/iommu_dpdk_memory.c@s/while \(n-- > 0\) \{/while (0 \&\& n-- > 0) {/@mock@ioas_map_rollback_autotest"
+	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va + len,\n\t\t\tiova, len);/@mock@ioas_memseg_dma_autotest"
+	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@ioas_memseg_dma_autotest"
+	"no_range_check@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(!iova_ranges_contain\(&eal_iommu.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&eal_iommu.ranges, base, msl->len)/@mock@ioas_aperture_refusal_autotest"
+	"no_rollback@lib/eal_iommu/iommu_dpdk_memory.c@s/for \(done = i; done-- > 0; \)/for (done = 0; done-- > 0; )/@mock@ioas_map_rollback_autotest"
 	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = eal_iommu_ranges_refresh_locked\(\);\n//@vtd48@vfio_cdev_attach_autotest"
 )
 

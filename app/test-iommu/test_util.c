@@ -38,6 +38,30 @@ test_collect_segments(struct test_segments *list)
 	return rte_memseg_walk(collect, list);
 }
 
+static int
+first_list(const struct rte_memseg_list *msl, void *arg)
+{
+	uint64_t *w = arg;
+
+	if (msl->external || msl->base_va == NULL)
+		return 0;
+	w[0] = (uintptr_t)msl->base_va;
+	w[1] = msl->len;
+	return 1;
+}
+
+int
+test_first_list_window(uint64_t *base, uint64_t *len)
+{
+	uint64_t w[2] = { 0, 0 };
+
+	if (rte_memseg_list_walk(first_list, w) != 1)
+		return -1;
+	*base = w[0];
+	*len = w[1];
+	return 0;
+}
+
 int
 test_get_maps(struct rte_eal_iommu_map **maps)
 {

@@ -18,6 +18,9 @@ struct test_segments {
 /* Collect every internal memory segment; -1 if there are too many. */
 int test_collect_segments(struct test_segments *list);
 
+/* VA window [*base, *base + *len) of the first internal memory segment list. */
+int test_first_list_window(uint64_t *base, uint64_t *len);
+
 /* The library's mappings, copied into a malloc'd array; count or -errno. */
 int test_get_maps(struct rte_eal_iommu_map **maps);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_eal_memconfig.h>
 
 #include "rte_eal_iommu.h"
 #include "eal_iommu_private.h"
@@ -95,6 +96,7 @@ rte_eal_iommu_open(void)
 	}
 	eal_iommu.fd = fd;
 	eal_iommu.ioas_id = ioas_id;
+	memset(&eal_iommu.stats, 0, sizeof(eal_iommu.stats));
 	ret = eal_iommu_ranges_refresh_locked();
 	if (ret < 0) {
 		iommufd_destroy(fd, ioas_id);
@@ -114,10 +116,13 @@ rte_eal_iommu_close(void)
 {
 	int ret;
 
+	/* Memory events take the hotplug lock first: so do we. */
+	rte_mcfg_mem_write_lock();
 	pthread_mutex_lock(&eal_iommu.lock);
 	if (eal_iommu.fd < 0)
 		goto out;
 	iommu_pci_detach_all_locked();
+	iommu_dpdk_memory_unmap_locked();
 	if (eal_iommu.maps.count > 0) {
 		ret = iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, 0,
 				UINT64_MAX, NULL);
@@ -133,12 +138,15 @@ rte_eal_iommu_close(void)
 	IOMMU_LOG(INFO, "IOAS %u closed", eal_iommu.ioas_id);
 	eal_iommu.fd = -1;
 	eal_iommu.ioas_id = 0;
-	eal_iommu.mapped_bytes = 0;
 	map_table_free(&eal_iommu.maps);
+	free(eal_iommu.failures.v);
+	memset(&eal_iommu.failures, 0, sizeof(eal_iommu.failures));
+	memset(&eal_iommu.stats, 0, sizeof(eal_iommu.stats));
 	free(eal_iommu.ranges.ranges);
 	memset(&eal_iommu.ranges, 0, sizeof(eal_iommu.ranges));
 out:
 	pthread_mutex_unlock(&eal_iommu.lock);
+	rte_mcfg_mem_write_unlock();
 }
 
 int
@@ -229,7 +237,7 @@ rte_eal_iommu_mapped_bytes(void)
 	uint64_t bytes;
 
 	pthread_mutex_lock(&eal_iommu.lock);
-	bytes = eal_iommu.mapped_bytes;
+	bytes = eal_iommu.stats.mapped_bytes;
 	pthread_mutex_unlock(&eal_iommu.lock);
 	return bytes;
 }

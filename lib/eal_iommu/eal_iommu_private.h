@@ -10,9 +10,14 @@
 #include <stdio.h>
 #include <sys/queue.h>
 
+#include <rte_compat.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
+#include <rte_memory.h>
 
+#include "rte_eal_iommu.h"
+#include "eal_iommu_driver.h"
 #include "iommu_map_table.h"
 #include "iova_ranges.h"
 
@@ -30,6 +35,24 @@ iommu_fail(int neg_errno)
 	return neg_errno;
 }
 
+/*
+ * The IOVA span a DPDK memory segment list owns: for va its VA window
+ * (iova_base == va_base), for window its IOVA window. Protected from device
+ * reservations with IOMMU_IOAS_ALLOW_IOVAS while DPDK memory is mapped.
+ */
+struct iommu_window {
+	uint64_t va_base; /* the list's base VA */
+	uint64_t len; /* bytes of the list covered, from va_base */
+	uint64_t iova_base;
+	uint64_t page_sz;
+};
+
+struct iommu_failure_list {
+	struct rte_eal_iommu_failure *v;
+	unsigned int count;
+	unsigned int capacity;
+};
+
 struct iommu_pci_device;
 TAILQ_HEAD(iommu_pci_device_list, iommu_pci_device);
 
@@ -43,7 +66,13 @@ struct eal_iommu {
 	uint32_t ioas_id;
 	struct iova_ranges ranges;
 	struct iommu_map_table maps;
-	uint64_t mapped_bytes;
+	enum rte_eal_iommu_policy requested;
+	enum rte_eal_iommu_policy effective; /* valid while dpdk_mapped */
+	int dpdk_mapped; /* DPDK memory mapped and its events followed */
+	struct iommu_window windows[RTE_MAX_MEMSEG_LISTS];
+	unsigned int nwindows;
+	struct iommu_failure_list failures;
+	struct rte_eal_iommu_stats stats;
 	struct iommu_pci_device_list devices;
 };
 
@@ -52,10 +81,49 @@ extern struct eal_iommu eal_iommu;
 /* Re-read the valid IOVA ranges; lock held. */
 int eal_iommu_ranges_refresh_locked(void);
 
+/*
+ * Map [va, va + len) at iova (RTE_BAD_IOVA: the kernel chooses, *out_iova
+ * gets it) and record it; lock held. Keeps the table, the counters and the
+ * protected IOVAs in step. Logs nothing: the caller reports.
+ */
+int iommu_map_locked(uint64_t va, uint64_t len, uint64_t iova,
+		enum rte_eal_iommu_owner owner, uint64_t *out_iova);
+
+/* Unmap the mapping that starts at va with length len; lock held. */
+int iommu_unmap_locked(uint64_t va, uint64_t len);
+
+/*
+ * Replace the IOAS's allowed IOVAs with every IOVA handed out (mappings and
+ * the DPDK windows), so that a device attach reserving them fails; lock held.
+ */
+int iommu_protect_locked(void);
+
+/* Record memory that could not be mapped; lock held. */
+void iommu_failure_record_locked(uint64_t va, uint64_t len, int err,
+		enum rte_eal_iommu_owner owner);
+
+/* Forget recorded failures inside [va, va + len): the memory is gone. */
+void iommu_failure_forget_locked(uint64_t va, uint64_t len);
+
+/* "dpdk", "external" or "app". */
+const char *iommu_owner_name(enum rte_eal_iommu_owner owner);
+
+/* A short hint for an errno from IOMMU_IOAS_MAP. */
+const char *iommu_map_error_hint(int err);
+
 /* Detach and close every attached device; lock held. */
 void iommu_pci_detach_all_locked(void);
 
 /* Print the attached devices; lock held. */
 void iommu_pci_devices_dump_locked(FILE *f);
+
+/* The VA span DPDK will reserve for its memory, predicted. */
+void iommu_predict_va_windows(uint64_t *base, uint64_t *len);
+
+/* --iova-mode as given on the command line, RTE_IOVA_DC if absent. */
+enum rte_iova_mode iommu_requested_iova_mode(void);
+
+/* Stop following DPDK memory events and unmap DPDK memory; lock held. */
+int iommu_dpdk_memory_unmap_locked(void);
 
 #endif /* EAL_IOMMU_PRIVATE_H */

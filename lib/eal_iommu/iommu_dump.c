@@ -10,12 +10,16 @@
 #include "rte_eal_iommu.h"
 #include "eal_iommu_private.h"
 
-static const char *
-owner_name(enum rte_eal_iommu_owner owner)
+const char *
+iommu_owner_name(enum rte_eal_iommu_owner owner)
 {
 	switch (owner) {
 	case RTE_EAL_IOMMU_OWNER_DPDK:
 		return "dpdk";
+	case RTE_EAL_IOMMU_OWNER_EXTERNAL:
+		return "external";
+	case RTE_EAL_IOMMU_OWNER_APP:
+		return "app";
 	}
 	return "?";
 }
@@ -47,7 +51,11 @@ rte_eal_iommu_dump(FILE *f)
 		fprintf(f, "iommufd: not open\n");
 		goto out;
 	}
-	fprintf(f, "iommufd fd %d, IOAS %u\n", eal_iommu.fd, eal_iommu.ioas_id);
+	fprintf(f, "iommufd fd %d, IOAS %u, policy %s%s\n", eal_iommu.fd,
+		eal_iommu.ioas_id,
+		rte_eal_iommu_policy_name(eal_iommu.dpdk_mapped ?
+			eal_iommu.effective : eal_iommu.requested),
+		eal_iommu.dpdk_mapped ? "" : " (DPDK memory not mapped)");
 	fprintf(f, "valid IOVA ranges (alignment 0x%" PRIx64 "):\n",
 		eal_iommu.ranges.alignment);
 	for (i = 0; i < eal_iommu.ranges.count; i++)
@@ -55,15 +63,19 @@ rte_eal_iommu_dump(FILE *f)
 			eal_iommu.ranges.ranges[i].start,
 			eal_iommu.ranges.ranges[i].last);
 	iommu_pci_devices_dump_locked(f);
-	fprintf(f, "mappings: %u, %s\n", t->count,
-		format_size(size, sizeof(size), eal_iommu.mapped_bytes));
+	fprintf(f, "mappings: %u, %s", t->count,
+		format_size(size, sizeof(size), eal_iommu.stats.mapped_bytes));
+	if (eal_iommu.failures.count > 0)
+		fprintf(f, "; NOT DMA-able: %u range(s), %s", eal_iommu.failures.count,
+			format_size(size, sizeof(size), eal_iommu.stats.failed_bytes));
+	fprintf(f, "\n");
 	fprintf(f, "  %-18s  %-18s  %-10s  %s\n", "VA", "IOVA", "LENGTH", "OWNER");
 	for (i = 0; i < t->count; i++) {
 		const struct rte_eal_iommu_map *m = &t->maps[i];
 
 		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %s\n",
 			m->va, m->iova, format_size(size, sizeof(size), m->len),
-			owner_name(m->owner));
+			iommu_owner_name(m->owner));
 	}
 out:
 	pthread_mutex_unlock(&eal_iommu.lock);

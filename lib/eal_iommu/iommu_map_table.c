@@ -26,6 +26,17 @@ lower_bound(const struct iommu_map_table *t, uint64_t va)
 	return lo;
 }
 
+const struct rte_eal_iommu_map *
+map_table_first_overlap(const struct iommu_map_table *t, uint64_t va,
+		uint64_t len)
+{
+	unsigned int pos = lower_bound(t, va);
+
+	if (pos < t->count && t->maps[pos].va < va + len)
+		return &t->maps[pos];
+	return NULL;
+}
+
 int
 map_table_insert(struct iommu_map_table *t, const struct rte_eal_iommu_map *m)
 {

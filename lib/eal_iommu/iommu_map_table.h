@@ -29,6 +29,10 @@ int map_table_insert(struct iommu_map_table *t,
 /* Remove the mapping that starts at va with length len; -ENOENT if none. */
 int map_table_remove(struct iommu_map_table *t, uint64_t va, uint64_t len);
 
+/* The lowest mapping overlapping [va, va + len), or NULL. */
+const struct rte_eal_iommu_map *map_table_first_overlap(
+		const struct iommu_map_table *t, uint64_t va, uint64_t len);
+
 /* The mapping containing va, or NULL. */
 const struct rte_eal_iommu_map *map_table_find(const struct iommu_map_table *t,
 		uint64_t va);

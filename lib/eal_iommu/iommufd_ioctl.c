@@ -99,6 +99,39 @@ iommufd_ioas_map_fixed(int fd, uint32_t ioas_id, uint64_t va, uint64_t iova,
 }
 
 int
+iommufd_ioas_map_any(int fd, uint32_t ioas_id, uint64_t va, uint64_t len,
+		uint64_t *iova)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = ioas_id,
+		.user_va = va,
+		.length = len,
+	};
+	int ret;
+
+	ret = iommufd_call(fd, IOMMU_IOAS_MAP, &cmd);
+	if (ret == 0)
+		*iova = cmd.iova;
+	return ret;
+}
+
+int
+iommufd_ioas_allow_iovas(int fd, uint32_t ioas_id,
+		const struct iova_range *ranges, unsigned int count)
+{
+	struct iommu_ioas_allow_iovas cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.num_iovas = count,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+
+	return iommufd_call(fd, IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+}
+
+int
 iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t len,
 		uint64_t *unmapped)
 {

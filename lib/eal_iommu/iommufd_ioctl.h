@@ -28,6 +28,14 @@ int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set);
 int iommufd_ioas_map_fixed(int fd, uint32_t ioas_id, uint64_t va,
 		uint64_t iova, uint64_t len);
 
+/* Map [va, va + len) at an IOVA the kernel chooses; *iova gets it. */
+int iommufd_ioas_map_any(int fd, uint32_t ioas_id, uint64_t va, uint64_t len,
+		uint64_t *iova);
+
+/* Replace the allowed IOVA ranges (an empty list allows every valid IOVA). */
+int iommufd_ioas_allow_iovas(int fd, uint32_t ioas_id,
+		const struct iova_range *ranges, unsigned int count);
+
 /* Unmap the areas covering [iova, iova + len); *unmapped gets the bytes. */
 int iommufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t len,
 		uint64_t *unmapped);

@@ -2,8 +2,10 @@
  * Copyright(c) 2026 The dpdk-iommufd authors
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "iova_ranges.h"
 
@@ -47,4 +49,76 @@ iova_ranges_format(const struct iova_ranges *set, char *buf, size_t size)
 		used += (size_t)n;
 	}
 	return buf;
+}
+
+static int
+cmp_start(const void *a, const void *b)
+{
+	const struct iova_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+unsigned int
+iova_intervals_merge(struct iova_range *v, unsigned int n)
+{
+	unsigned int i, out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_start);
+	for (i = 1; i < n; i++) {
+		/* Adjacent when v[out].last + 1 == start (no overflow at max). */
+		if (v[i].start <= v[out].last ||
+		    (v[out].last != UINT64_MAX && v[i].start == v[out].last + 1)) {
+			if (v[i].last > v[out].last)
+				v[out].last = v[i].last;
+		} else {
+			v[++out] = v[i];
+		}
+	}
+	return out + 1;
+}
+
+/* Round x up to align; 0 on overflow (0 is never a usable candidate). */
+static uint64_t
+align_up(uint64_t x, uint64_t align)
+{
+	uint64_t r = (x + align - 1) & ~(align - 1);
+
+	return r < x ? 0 : r;
+}
+
+int
+iova_find_free(const struct iova_ranges *valid, const struct iova_range *used,
+		unsigned int nused, uint64_t size, uint64_t align, uint64_t min_iova,
+		uint64_t *iova)
+{
+	unsigned int r, u = 0;
+
+	if (size == 0 || align == 0 || (align & (align - 1)) != 0)
+		return -EINVAL;
+	if (min_iova == 0)
+		min_iova = 1; /* IOVA 0 is never handed out */
+	for (r = 0; r < valid->count; r++) {
+		uint64_t start = valid->ranges[r].start, last = valid->ranges[r].last;
+		uint64_t cand = align_up(start > min_iova ? start : min_iova, align);
+
+		while (cand != 0 && cand <= last && last - cand >= size - 1) {
+			uint64_t cand_last = cand + size - 1;
+
+			/* Skip used ranges that end before the candidate. */
+			while (u < nused && used[u].last < cand)
+				u++;
+			if (u == nused || used[u].start > cand_last) {
+				*iova = cand;
+				return 0;
+			}
+			/* Collides: restart just past the used range. */
+			if (used[u].last == UINT64_MAX)
+				return -ENOSPC;
+			cand = align_up(used[u].last + 1, align);
+		}
+	}
+	return -ENOSPC;
 }

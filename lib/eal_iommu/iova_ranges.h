@@ -33,4 +33,19 @@ int iova_ranges_contain(const struct iova_ranges *set, uint64_t iova,
 char *iova_ranges_format(const struct iova_ranges *set, char *buf,
 		size_t size);
 
+/*
+ * Sort v[0..n) by start and merge overlapping or adjacent ranges in place.
+ * Returns the new count.
+ */
+unsigned int iova_intervals_merge(struct iova_range *v, unsigned int n);
+
+/*
+ * Find the lowest non-zero IOVA >= min_iova, aligned to align (a power of two), such
+ * that [iova, iova + size) lies inside one valid range and overlaps none of
+ * used[0..nused) (sorted and merged). Returns 0 and sets *iova, or -ENOSPC.
+ */
+int iova_find_free(const struct iova_ranges *valid, const struct iova_range *used,
+		unsigned int nused, uint64_t size, uint64_t align, uint64_t min_iova,
+		uint64_t *iova);
+
 #endif /* IOVA_RANGES_H */
