@@ -48,6 +48,36 @@ nic_hub_check()
 	fi
 }
 
+# rte_eal_init() must fail, naming the VA, the ranges' end and the fixes,
+# when --iova-mode=va cannot work: DPDK memory placed above a 39-bit
+# aperture with --base-virtaddr (at its default 4 GiB base it fits).
+eal_refuses_va_check()
+{
+	local out rc
+	out=$("$TEST_APP" "${EAL[@]}" --iova-mode=va --base-virtaddr=0x8000000000 \
+		-a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
+	   grep -q 'cannot be DMA-mapped at IOVA = VA' <<<"$out" &&
+	   grep -q 'VA \[0x8000000000,' <<<"$out" &&
+	   grep -q '0x7fffffffff\]' <<<"$out" &&
+	   grep -q -- '--iova-mode=pa' <<<"$out" && grep -q -- '--base-virtaddr' <<<"$out"; then
+		echo "PASS eal_init_refuses_va"
+	else
+		echo "FAIL eal_init_refuses_va: rte_eal_init did not fail with the message (exit $rc)"
+	fi
+}
+
+# ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
+policy_case()
+{
+	local name=$1 expect=$2
+	shift 2
+	run_case "$name" ioas_memseg_dma_autotest env IOMMU_TEST_EXPECT_POLICY=$expect \
+		"$TEST_APP" "${EAL[@]}" "$@" -- ioas_memseg_dma_autotest
+}
+
 # vfio_cdev_attach_autotest, then DMA with the device attached.
 cdev_tests()
 {
@@ -64,15 +94,32 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- ioas_aperture_refusal_autotest ioas_memseg_dma_autotest
 	run_case mock_rollback ioas_map_rollback_autotest \
 		"$TEST_APP" "${EAL[@]}" -- ioas_map_rollback_autotest
+	run_case mock_protect ioas_protect_autotest \
+		"$TEST_APP" "${EAL[@]}" -- ioas_protect_autotest
+	run_case mock_fault ioas_hotadd_fault_autotest \
+		"$TEST_APP" "${EAL[@]}" -- ioas_hotadd_fault_autotest
+	for policy in pa window; do
+		run_case mock_policy_$policy ioas_policy_mock_autotest \
+			env IOMMU_TEST_POLICY=$policy \
+			"$TEST_APP" "${EAL[@]}" --iova-mode=pa -- ioas_policy_mock_autotest
+	done
 	;;
 vtd48)
 	bind_vfio $NIC0 && bind_vfio $NIC1 || exit 1
 	run_case nic_hub nic_hub_check nic_hub_check
 	cdev_tests 48
+	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
+	run_case vtd48_attach_protect vfio_attach_protect_autotest \
+		env IOMMU_TEST_PCI_DEV=$NIC0 \
+		"$TEST_APP" "${EAL[@]}" --base-virtaddr=0xf0000000 -- vfio_attach_protect_autotest
 	;;
 vtd39)
 	bind_vfio $NIC0 || exit 1
 	cdev_tests 39
+	policy_case vtd39_auto_va va -a bus=iommufd,attach=$NIC0
+	run_case vtd39_refuse_va eal_init_refuses_va eal_refuses_va_check
+	policy_case vtd39_auto_pa pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
+	policy_case vtd39_window window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
 	;;
 *)
 	echo "FAIL $profile/vm_tests: unknown profile"

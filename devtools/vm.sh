@@ -13,7 +13,9 @@
 #
 # Profiles: vtd48  emulated Intel VT-d, 48-bit aperture
 #           vtd39  emulated Intel VT-d, 39-bit aperture (narrow, real-world)
-#           mock   no IOMMU, so the kernel's iommufd mock domain works
+#           mock   no IOMMU, so the kernel's iommufd mock domain works; RAM
+#                  below 16 MiB is unused, so physical addresses of
+#                  hugepages fit the mock aperture [16 MiB, 2 GiB)
 # Every profile has two e1000e NICs on one hub (0000:00:10.0, 0000:00:11.0):
 # what one sends, the other receives.
 set -euo pipefail
@@ -49,7 +51,9 @@ vtd48|vtd39)
 	;;
 mock)
 	iommu=()
-	iommu_cmdline=""
+	# Keep RAM below the mock aperture (16 MiB) unused, so physical
+	# addresses of hugepages fit it, as the pa policy needs.
+	iommu_cmdline='memmap=15M$0x100000'
 	;;
 *) die "unknown profile '$profile' (vtd48, vtd39, mock)" ;;
 esac

@@ -3,8 +3,10 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include <linux/iommufd.h>
@@ -12,6 +14,8 @@
 #include <rte_log.h>
 #include <rte_memory.h>
 
+#include "iommufd_selftest.h"
+#include "test.h"
 #include "test_util.h"
 
 static int
@@ -109,4 +113,50 @@ test_capture_log(int (*fn)(void), char **log)
 	/* Show what was captured, so the test output still has it. */
 	fputs(*log, stderr);
 	return ret;
+}
+
+int
+test_check_dma(int fd, int access_fd, uint64_t va, uint64_t iova,
+		uint64_t pattern)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)va;
+	uint64_t saved = *p, seen, got = 0;
+	int wr, rd;
+
+	wr = selftest_dma_write(fd, access_fd, iova, &pattern, sizeof(pattern));
+	seen = *p;
+	*p = ~pattern;
+	rd = selftest_dma_read(fd, access_fd, iova, &got, sizeof(got));
+	*p = saved;
+	TEST_ASSERT(wr == 0, "DMA write at IOVA 0x%" PRIx64 ": %s", iova,
+		strerror(-wr));
+	TEST_ASSERT(seen == pattern,
+		"DMA write at IOVA 0x%" PRIx64 " not seen at VA 0x%" PRIx64
+		" (0x%" PRIx64 " != 0x%" PRIx64 ")", iova, va, seen, pattern);
+	TEST_ASSERT(rd == 0, "DMA read at IOVA 0x%" PRIx64 ": %s", iova,
+		strerror(-rd));
+	TEST_ASSERT(got == ~pattern,
+		"DMA read at IOVA 0x%" PRIx64 " got 0x%" PRIx64 ", CPU wrote 0x%"
+		PRIx64 " at VA 0x%" PRIx64, iova, got, ~pattern, va);
+	return TEST_SUCCESS;
+}
+
+int
+test_check_dma_range(int fd, int access_fd, uint64_t va, uint64_t iova,
+		uint64_t len, uint64_t tag)
+{
+	const uint64_t offsets[] = { 0, (len / 2) & ~UINT64_C(7), len - 8 };
+	unsigned int k;
+
+	for (k = 0; k < RTE_DIM(offsets); k++)
+		if (test_check_dma(fd, access_fd, va + offsets[k],
+				iova + offsets[k], tag ^ offsets[k]) < 0)
+			return TEST_FAILED;
+	return TEST_SUCCESS;
+}
+
+int
+test_attach_from_env(void)
+{
+	return rte_eal_iommu_pci_attach(getenv("IOMMU_TEST_ATTACH"));
 }

@@ -27,6 +27,21 @@ int test_get_maps(struct rte_eal_iommu_map **maps);
 /* Ask the kernel to unmap everything in the IOAS; the unmapped byte count. */
 int test_kernel_unmap_all(int fd, uint32_t ioas_id, uint64_t *unmapped);
 
+/*
+ * Simulated device DMA (CONFIG_IOMMUFD_TEST): write a pattern at iova and
+ * see it at va; CPU-write another and read it back. The 8 bytes at va are
+ * restored. TEST_SUCCESS or TEST_FAILED (printing why).
+ */
+int test_check_dma(int fd, int access_fd, uint64_t va, uint64_t iova,
+		uint64_t pattern);
+
+/* DMA-check the first, a middle and the last 8 bytes of [va, va + len). */
+int test_check_dma_range(int fd, int access_fd, uint64_t va, uint64_t iova,
+		uint64_t len, uint64_t tag);
+
+/* rte_eal_iommu_pci_attach($IOMMU_TEST_ATTACH), for test_capture_log(). */
+int test_attach_from_env(void);
+
 /* Run fn with DPDK logs captured into a malloc'd string (*log). */
 int test_capture_log(int (*fn)(void), char **log);
 

@@ -256,6 +256,12 @@ assign_window(struct dpdk_memory *mem)
 	if (ret < 0)
 		return ret;
 	eal_iommu.nwindows = mem->nlists;
+	for (i = 0; i < mem->nlists; i++)
+		if (eal_iommu.windows[i].len > 0)
+			IOMMU_LOG(INFO, "IOVA window [0x%" PRIx64 ", 0x%" PRIx64 "] for the memory segment list at VA 0x%" PRIx64,
+				eal_iommu.windows[i].iova_base,
+				eal_iommu.windows[i].iova_base + eal_iommu.windows[i].len - 1,
+				eal_iommu.windows[i].va_base);
 	for (i = 0; i < mem->nsegs; i++) {
 		const struct iommu_window *w = &eal_iommu.windows[mem->segs[i].list];
 

@@ -114,7 +114,7 @@ bind_and_attach(struct iommu_pci_device *dev)
 		int err = errno;
 
 		if (err == EADDRINUSE)
-			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: the device's reserved IOVA regions overlap IOVAs already mapped; unmap them first",
+			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: its reserved IOVA regions (e.g. the MSI window) or its aperture collide with IOVAs this process uses (mappings or DPDK's IOVA windows); the device was not attached and nothing changed",
 				dev->name, eal_iommu.ioas_id);
 		else
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: %s",
