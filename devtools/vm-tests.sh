@@ -69,6 +69,55 @@ eal_refuses_va_check()
 	fi
 }
 
+# Start the "serve" fixture as a primary with file prefix $1, further
+# environment and EAL arguments after it; sets serve_pid and serve_stop.
+serve_start()
+{
+	local prefix=$1 i
+	shift
+	serve_stop=$VM_OUT/$prefix.stop
+	rm -f "$serve_stop"
+	env IOMMU_TEST_STOP_FILE="$serve_stop" "$@" --file-prefix=$prefix -- serve \
+		> "$CASE_LOG_DIR/$prefix-primary.log" 2>&1 &
+	serve_pid=$!
+	for i in $(seq 600); do
+		grep -q '^READY' "$CASE_LOG_DIR/$prefix-primary.log" && return 0
+		kill -0 $serve_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "the primary did not get ready:"
+	cat "$CASE_LOG_DIR/$prefix-primary.log"
+	return 1
+}
+
+serve_end()
+{
+	touch "$serve_stop"
+	wait $serve_pid || echo "FAIL ${1}_primary: exit code $?"
+}
+
+# /iommufd/* telemetry of a live process, read with DPDK's dpdk-telemetry.py.
+telemetry_check()
+{
+	serve_start telemetry IOMMU_TEST_INJECT_FAULT=1 "$TEST_APP" "${EAL[@]}" ||
+		{ echo "FAIL telemetry_check: no primary"; return 1; }
+	/usr/bin/python3 "$DEVTOOLS_DIR/telemetry-check.py" \
+		"$DPDK_PREFIX/bin/dpdk-telemetry.py" telemetry va
+	serve_end telemetry
+}
+
+# A secondary shares the primary's IOAS (policy $1, more EAL args after).
+mp_check()
+{
+	local policy=$1 map=$VM_OUT/mp-$1.map
+	shift
+	serve_start mp$policy IOMMU_TEST_MAP_FILE=$map "$TEST_APP" "${EAL[@]}" "$@" ||
+		{ echo "FAIL mp_secondary_autotest: no primary"; return 1; }
+	IOMMU_TEST_MAP_FILE=$map "$TEST_APP" -l 1 --no-pci --proc-type=secondary \
+		--file-prefix=mp$policy -d "$PLUGIN" -- mp_secondary_autotest
+	serve_end mp$policy
+}
+
 # ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
 policy_case()
 {
@@ -98,6 +147,10 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- ioas_protect_autotest
 	run_case mock_fault ioas_hotadd_fault_autotest \
 		"$TEST_APP" "${EAL[@]}" -- ioas_hotadd_fault_autotest
+	run_case mock_telemetry telemetry_check telemetry_check
+	run_case mock_mp_va mp_secondary_autotest mp_check va
+	run_case mock_mp_window mp_secondary_autotest mp_check window \
+		--iova-mode=pa -a bus=iommufd,policy=window
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
 			env IOMMU_TEST_POLICY=$policy \

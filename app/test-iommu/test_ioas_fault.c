@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <rte_malloc.h>
 
@@ -23,24 +21,6 @@
 
 #include "test.h"
 #include "test_util.h"
-
-/* Make the nth fault-injection point this thread reaches fail. */
-static int
-fail_nth(unsigned int n)
-{
-	char path[64], val[16];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
-		(long)syscall(SYS_gettid));
-	f = fopen(path, "w");
-	if (f == NULL)
-		return -errno;
-	snprintf(val, sizeof(val), "%u", n);
-	ok = fputs(val, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -EIO;
-}
 
 static int
 test_ioas_hotadd_fault(void)
@@ -53,11 +33,11 @@ test_ioas_hotadd_fault(void)
 	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
 		"needs the plug-in with all DPDK memory mapped");
 	rte_eal_iommu_stats_get(&before);
-	ret = fail_nth(1);
+	ret = test_fail_nth(1);
 	TEST_ASSERT(ret == 0, "fail-nth: %s (needs CONFIG_FAULT_INJECTION)",
 		strerror(-ret));
 	big = rte_malloc("iommu_fault", 64 << 20, 0);
-	fail_nth(0);
+	test_fail_nth(0);
 	TEST_ASSERT(big != NULL, "the allocation itself failed");
 
 	rte_eal_iommu_stats_get(&after);

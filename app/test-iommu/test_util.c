@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <linux/iommufd.h>
 
@@ -159,4 +161,21 @@ int
 test_attach_from_env(void)
 {
 	return rte_eal_iommu_pci_attach(getenv("IOMMU_TEST_ATTACH"));
+}
+
+int
+test_fail_nth(unsigned int n)
+{
+	char path[64], val[16];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		(long)syscall(SYS_gettid));
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	snprintf(val, sizeof(val), "%u", n);
+	ok = fputs(val, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -EIO;
 }

@@ -39,6 +39,9 @@ int test_check_dma(int fd, int access_fd, uint64_t va, uint64_t iova,
 int test_check_dma_range(int fd, int access_fd, uint64_t va, uint64_t iova,
 		uint64_t len, uint64_t tag);
 
+/* Make the nth kernel fault-injection point this thread reaches fail (0: off). */
+int test_fail_nth(unsigned int n);
+
 /* rte_eal_iommu_pci_attach($IOMMU_TEST_ATTACH), for test_capture_log(). */
 int test_attach_from_env(void);
 

@@ -53,6 +53,15 @@ open_iommufd(void)
 }
 
 int
+iommu_primary_only_locked(const char *what)
+{
+	if (!eal_iommu.secondary)
+		return 0;
+	IOMMU_LOG(ERR, "%s: only the primary process may change the IOAS", what);
+	return -EPERM;
+}
+
+int
 eal_iommu_ranges_refresh_locked(void)
 {
 	char buf[512];
@@ -83,6 +92,21 @@ rte_eal_iommu_open(void)
 		ret = -EEXIST;
 		goto out;
 	}
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		ret = iommu_mp_secondary_open();
+		if (ret == 0)
+			ret = eal_iommu_ranges_refresh_locked();
+		if (ret == 0) {
+			eal_iommu.secondary = 1;
+			IOMMU_LOG(INFO, "secondary process: using the primary's IOAS %u (policy %s) on fd %d",
+				eal_iommu.ioas_id, rte_eal_iommu_policy_name(eal_iommu.effective),
+				eal_iommu.fd);
+		} else if (eal_iommu.fd >= 0) {
+			close(eal_iommu.fd);
+			eal_iommu.fd = -1;
+		}
+		goto out;
+	}
 	fd = open_iommufd();
 	if (fd < 0) {
 		ret = fd;
@@ -105,6 +129,7 @@ rte_eal_iommu_open(void)
 		eal_iommu.ioas_id = 0;
 		goto out;
 	}
+	iommu_mp_primary_start();
 	IOMMU_LOG(INFO, "IOAS %u allocated on iommufd fd %d", ioas_id, fd);
 out:
 	pthread_mutex_unlock(&eal_iommu.lock);
@@ -121,6 +146,14 @@ rte_eal_iommu_close(void)
 	pthread_mutex_lock(&eal_iommu.lock);
 	if (eal_iommu.fd < 0)
 		goto out;
+	if (eal_iommu.secondary) {
+		close(eal_iommu.fd);
+		eal_iommu.fd = -1;
+		eal_iommu.secondary = 0;
+		eal_iommu.dpdk_mapped = 0;
+		goto reset;
+	}
+	iommu_mp_primary_stop();
 	iommu_pci_detach_all_locked();
 	iommu_dpdk_memory_unmap_locked();
 	if (eal_iommu.maps.count > 0) {
@@ -137,6 +170,7 @@ rte_eal_iommu_close(void)
 	close(eal_iommu.fd);
 	IOMMU_LOG(INFO, "IOAS %u closed", eal_iommu.ioas_id);
 	eal_iommu.fd = -1;
+reset:
 	eal_iommu.ioas_id = 0;
 	map_table_free(&eal_iommu.maps);
 	free(eal_iommu.failures.v);

@@ -63,6 +63,7 @@ TAILQ_HEAD(iommu_pci_device_list, iommu_pci_device);
 struct eal_iommu {
 	pthread_mutex_t lock;
 	int fd; /* -1 when closed */
+	int secondary; /* the IOAS is the primary process's */
 	uint32_t ioas_id;
 	struct iova_ranges ranges;
 	struct iommu_map_table maps;
@@ -77,6 +78,16 @@ struct eal_iommu {
 };
 
 extern struct eal_iommu eal_iommu;
+
+/* Answer secondary processes' requests for the IOAS (primary). */
+void iommu_mp_primary_start(void);
+void iommu_mp_primary_stop(void);
+
+/* Take over the primary's iommufd fd and IOAS; lock held. */
+int iommu_mp_secondary_open(void);
+
+/* -EPERM, logged, for calls that change the IOAS, in a secondary; lock held. */
+int iommu_primary_only_locked(const char *what);
 
 /* Re-read the valid IOVA ranges; lock held. */
 int eal_iommu_ranges_refresh_locked(void);
@@ -114,8 +125,15 @@ const char *iommu_map_error_hint(int err);
 /* Detach and close every attached device; lock held. */
 void iommu_pci_detach_all_locked(void);
 
-/* Print the attached devices; lock held. */
-void iommu_pci_devices_dump_locked(FILE *f);
+/* Call fn for every attached device; lock held. */
+void iommu_pci_devices_foreach_locked(void (*fn)(const char *name,
+		uint32_t dev_id, void *arg), void *arg);
+
+/*
+ * DPDK memory segments not mapped (logging the first few if log); lock and
+ * the hotplug read lock held.
+ */
+unsigned int iommu_unmapped_segments_locked(int log);
 
 /* The VA span DPDK will reserve for its memory, predicted. */
 void iommu_predict_va_windows(uint64_t *base, uint64_t *len);

@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+
+#include <rte_memory.h>
 
 #include "eal_iommu_private.h"
 
@@ -14,18 +17,22 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 		enum rte_eal_iommu_owner owner)
 {
 	uint64_t want = *iova;
+	char where[32];
 	int ret;
 
 	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.fd < 0)
-		ret = -ENODEV;
-	else
+	ret = eal_iommu.fd < 0 ? -ENODEV : iommu_primary_only_locked("DMA map");
+	if (ret == 0) {
 		ret = iommu_map_locked((uintptr_t)va, len, want, owner, iova);
-	if (ret < 0 && ret != -ENODEV)
-		IOMMU_LOG(ERR, "cannot map VA %p length 0x%zx at %s%" PRIx64 " in IOAS %u: %s",
-			va, len, want == RTE_BAD_IOVA ? "a kernel-chosen IOVA" : "IOVA 0x",
-			want == RTE_BAD_IOVA ? 0 : want, eal_iommu.ioas_id,
-			iommu_map_error_hint(-ret));
+		if (want == RTE_BAD_IOVA)
+			snprintf(where, sizeof(where), "a kernel-chosen IOVA");
+		else
+			snprintf(where, sizeof(where), "IOVA 0x%" PRIx64, want);
+		if (ret < 0)
+			IOMMU_LOG(ERR, "cannot map VA %p length 0x%zx at %s in IOAS %u: %s",
+				va, len, where, eal_iommu.ioas_id,
+				iommu_map_error_hint(-ret));
+	}
 	pthread_mutex_unlock(&eal_iommu.lock);
 	return ret < 0 ? iommu_fail(ret) : 0;
 }
@@ -44,14 +51,33 @@ rte_eal_iommu_dma_unmap(void *va, size_t len)
 
 	pthread_mutex_lock(&eal_iommu.lock);
 	m = map_table_find(&eal_iommu.maps, (uintptr_t)va);
-	if (eal_iommu.fd < 0)
-		ret = -ENODEV;
-	else if (m != NULL && m->owner == RTE_EAL_IOMMU_OWNER_DPDK)
+	ret = eal_iommu.fd < 0 ? -ENODEV : iommu_primary_only_locked("DMA unmap");
+	if (ret == 0 && m != NULL && m->owner == RTE_EAL_IOMMU_OWNER_DPDK)
 		ret = -EPERM; /* DPDK memory follows DPDK's own events */
-	else
+	if (ret == 0)
 		ret = iommu_unmap_locked((uintptr_t)va, len);
 	pthread_mutex_unlock(&eal_iommu.lock);
 	return ret < 0 ? iommu_fail(ret) : 0;
+}
+
+/*
+ * A secondary has no table: DPDK memory translates as the primary mapped
+ * it, by its policy and the shared memory segments.
+ */
+static uint64_t
+secondary_virt2iova(const void *va)
+{
+	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(va);
+	const struct rte_memseg *ms;
+
+	if (!eal_iommu.dpdk_mapped || msl == NULL || msl->external)
+		return RTE_BAD_IOVA;
+	ms = rte_mem_virt2memseg(va, msl);
+	if (ms == NULL || ms->addr == NULL || ms->iova == RTE_BAD_IOVA)
+		return RTE_BAD_IOVA;
+	if (eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA)
+		return (uintptr_t)va;
+	return ms->iova + ((uintptr_t)va - ms->addr_64);
 }
 
 uint64_t
@@ -61,9 +87,13 @@ rte_eal_iommu_virt2iova(const void *va)
 	uint64_t iova = RTE_BAD_IOVA;
 
 	pthread_mutex_lock(&eal_iommu.lock);
-	m = map_table_find(&eal_iommu.maps, (uintptr_t)va);
-	if (m != NULL)
-		iova = m->iova + ((uintptr_t)va - m->va);
+	if (eal_iommu.secondary) {
+		iova = secondary_virt2iova(va);
+	} else {
+		m = map_table_find(&eal_iommu.maps, (uintptr_t)va);
+		if (m != NULL)
+			iova = m->iova + ((uintptr_t)va - m->va);
+	}
 	pthread_mutex_unlock(&eal_iommu.lock);
 	return iova;
 }

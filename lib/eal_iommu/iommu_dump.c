@@ -39,6 +39,12 @@ format_size(char *buf, size_t size, uint64_t bytes)
 	return buf;
 }
 
+static void
+print_device(const char *name, uint32_t dev_id, void *arg)
+{
+	fprintf(arg, " %s (id %u)", name, dev_id);
+}
+
 void
 rte_eal_iommu_dump(FILE *f)
 {
@@ -62,7 +68,11 @@ rte_eal_iommu_dump(FILE *f)
 		fprintf(f, "  0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
 			eal_iommu.ranges.ranges[i].start,
 			eal_iommu.ranges.ranges[i].last);
-	iommu_pci_devices_dump_locked(f);
+	fprintf(f, "attached devices:");
+	if (TAILQ_EMPTY(&eal_iommu.devices))
+		fprintf(f, " none");
+	iommu_pci_devices_foreach_locked(print_device, f);
+	fprintf(f, "\n");
 	fprintf(f, "mappings: %u, %s", t->count,
 		format_size(size, sizeof(size), eal_iommu.stats.mapped_bytes));
 	if (eal_iommu.failures.count > 0)

@@ -143,6 +143,9 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 		ret = -ENODEV;
 		goto out;
 	}
+	ret = iommu_primary_only_locked("device attach");
+	if (ret < 0)
+		goto out;
 	if (find_device(dev->name) != NULL) {
 		ret = -EEXIST;
 		goto out;
@@ -200,6 +203,9 @@ rte_eal_iommu_pci_detach(const char *pci_addr)
 	if (ret < 0)
 		return iommu_fail(ret);
 	pthread_mutex_lock(&eal_iommu.lock);
+	ret = iommu_primary_only_locked("device detach");
+	if (ret < 0)
+		goto out;
 	dev = eal_iommu.fd >= 0 ? find_device(name) : NULL;
 	if (dev == NULL) {
 		ret = -ENOENT;
@@ -222,14 +228,11 @@ iommu_pci_detach_all_locked(void)
 }
 
 void
-iommu_pci_devices_dump_locked(FILE *f)
+iommu_pci_devices_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
+		void *arg), void *arg)
 {
 	struct iommu_pci_device *dev;
 
-	fprintf(f, "attached devices:");
-	if (TAILQ_EMPTY(&eal_iommu.devices))
-		fprintf(f, " none");
 	TAILQ_FOREACH(dev, &eal_iommu.devices, next)
-		fprintf(f, " %s (id %u)", dev->name, dev->dev_id);
-	fprintf(f, "\n");
+		fn(dev->name, dev->dev_id, arg);
 }

@@ -43,7 +43,9 @@ rte_eal_iommu_set_policy(enum rte_eal_iommu_policy policy)
 	if ((unsigned int)policy >= RTE_DIM(policy_names))
 		return iommu_fail(-EINVAL);
 	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.dpdk_mapped && policy != eal_iommu.requested)
+	if (eal_iommu.secondary)
+		ret = iommu_primary_only_locked("set policy");
+	else if (eal_iommu.dpdk_mapped && policy != eal_iommu.requested)
 		ret = -EBUSY;
 	else
 		eal_iommu.requested = policy;

@@ -13,22 +13,37 @@
 
 #include "eal_iommu_private.h"
 
+struct unmapped_count {
+	unsigned int count;
+	int log;
+};
+
 static int
 check_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		void *arg)
 {
-	unsigned int *unmapped = arg;
+	struct unmapped_count *u = arg;
 	const struct rte_eal_iommu_map *m;
 
 	if (msl->external)
 		return 0;
 	m = map_table_find(&eal_iommu.maps, ms->addr_64);
 	if (m == NULL || m->va + m->len < ms->addr_64 + ms->len) {
-		if ((*unmapped)++ < 8)
+		if (u->log && u->count < 8)
 			IOMMU_LOG(ERR, "DPDK memory at VA %p length 0x%zx is not mapped in IOAS %u",
 				ms->addr, ms->len, eal_iommu.ioas_id);
+		u->count++;
 	}
 	return 0;
+}
+
+unsigned int
+iommu_unmapped_segments_locked(int log)
+{
+	struct unmapped_count u = { .count = 0, .log = log };
+
+	rte_memseg_walk_thread_unsafe(check_segment, &u);
+	return u.count;
 }
 
 int
@@ -43,7 +58,12 @@ rte_eal_iommu_check(void)
 		ret = -ENODEV;
 		goto out;
 	}
-	rte_memseg_walk_thread_unsafe(check_segment, &unmapped);
+	if (eal_iommu.secondary) {
+		IOMMU_LOG(ERR, "a secondary process cannot check DMA-ability: ask the primary, which owns the mappings");
+		ret = -ENOTSUP;
+		goto out;
+	}
+	unmapped = iommu_unmapped_segments_locked(1);
 	for (i = 0; i < eal_iommu.failures.count; i++) {
 		const struct rte_eal_iommu_failure *f = &eal_iommu.failures.v[i];
 

@@ -150,7 +150,8 @@ iommufd_bus_get_iommu_class(void)
 {
 	enum rte_iova_mode vote;
 
-	if (!rte_eal_iommu_is_open())
+	/* A secondary follows the primary's IOVA mode. */
+	if (!rte_eal_iommu_is_open() || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return RTE_IOVA_DC;
 	if (eal_iommu_startup_vote(&vote) < 0) {
 		BUS_LOG(ERR, "no IOVA policy can work here: no IOVA mode preference");
@@ -186,7 +187,10 @@ iommufd_bus_probe(void)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		BUS_LOG(INFO, "secondary process: the IOAS belongs to the primary");
+		if (rte_eal_iommu_is_open())
+			BUS_LOG(INFO, "secondary process: DMA through the primary's IOAS %u, policy %s",
+				rte_eal_iommu_ioas_id(),
+				rte_eal_iommu_policy_name(rte_eal_iommu_policy()));
 		return 0;
 	}
 	if (!rte_eal_iommu_is_open() || ioas_device.driver != NULL)
