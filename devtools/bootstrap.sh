@@ -154,6 +154,7 @@ step_dpdk()
 	rm -rf "$build"
 	touch "$DPDK_PREFIX/.installed"
 	log "dpdk: installed into $DPDK_PREFIX"
+	prune_cache "$CACHE_DIR/dpdk-$DPDK_VERSION-" "$DPDK_PREFIX"
 }
 
 step_kernel()
@@ -189,16 +190,37 @@ step_kernel()
 	rm -rf "$obj"
 	touch "$KERNEL_DIR/.built"
 	log "kernel: $KERNEL_IMAGE"
+	prune_cache "$CACHE_DIR/linux-$KERNEL_VERSION-" "$KERNEL_DIR"
+}
+
+# Remove cached builds of $1 (a path prefix) other than $2: superseded configs.
+prune_cache()
+{
+	local d
+	for d in "$1"*; do
+		[ -d "$d" ] && [ "$d" != "$2" ] && [ "$d" != "$2.build" ] || continue
+		log "cache: removing superseded $(basename "$d")"
+		rm -rf "$d"
+	done
 }
 
 step_project()
 {
+	local deps="$DPDK_PREFIX $KERNEL_HEADERS"
+
 	[ -f "$DPDK_PREFIX/.installed" ] || die "DPDK is not built: run devtools/bootstrap.sh dpdk"
 	[ -f "$KERNEL_DIR/.built" ] || die "kernel headers are missing: run devtools/bootstrap.sh kernel"
+	# A build configured against another DPDK or kernel is started afresh.
+	if [ -f "$BUILD_DIR/build.ninja" ] &&
+	   [ "$(cat "$BUILD_DIR/.deps" 2>/dev/null)" != "$deps" ]; then
+		log "project: DPDK or kernel headers changed: reconfiguring $BUILD_DIR"
+		rm -rf "$BUILD_DIR"
+	fi
 	if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 		log "project: meson setup $BUILD_DIR"
 		PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig run_logged "$CACHE_DIR/project-configure.log" \
 			meson setup "$BUILD_DIR" "$REPO_DIR" -Dkernel_headers="$KERNEL_HEADERS"
+		echo "$deps" > "$BUILD_DIR/.deps"
 	fi
 	log "project: ninja -C $BUILD_DIR"
 	PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$BUILD_DIR" >&2 ||

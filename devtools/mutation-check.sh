@@ -9,13 +9,20 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
 
-# name @ file @ perl substitution @ profile @ test that must fail
+# name @ file @ perl substitution @ profile @ VM case @ test that must fail
 MUTANTS=(
-	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va + len,\n\t\t\tiova, len);/@mock@ioas_memseg_dma_autotest"
-	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@ioas_memseg_dma_autotest"
-	"no_range_check@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(!iova_ranges_contain\(&eal_iommu.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&eal_iommu.ranges, base, msl->len)/@mock@ioas_aperture_refusal_autotest"
-	"no_rollback@lib/eal_iommu/iommu_dpdk_memory.c@s/for \(done = i; done-- > 0; \)/for (done = 0; done-- > 0; )/@mock@ioas_map_rollback_autotest"
-	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = eal_iommu_ranges_refresh_locked\(\);\n//@vtd48@vfio_cdev_attach_autotest"
+	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va + len,\n\t\t\tiova, len);/@mock@mock_dma@ioas_memseg_dma_autotest"
+	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@mock_dma@ioas_memseg_dma_autotest"
+	"no_range_check@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(!iova_ranges_contain\(&eal_iommu.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&eal_iommu.ranges, base, msl->len)/@mock@mock_aperture@ioas_aperture_refusal_autotest"
+	"no_rollback@lib/eal_iommu/iommu_dpdk_memory.c@s/for \(done = i; done-- > 0; \)/for (done = 0; done-- > 0; )/@mock@mock_rollback@ioas_map_rollback_autotest"
+	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = eal_iommu_ranges_refresh_locked\(\);\n//@vtd48@vtd48_cdev@vfio_cdev_attach_autotest"
+	"ignore_memory_events@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(!eal_iommu.dpdk_mapped \|\| msl == NULL\)/if (1 || !eal_iommu.dpdk_mapped || msl == NULL)/@mock@mock_policy_window@ioas_policy_mock_autotest"
+	"keep_freed_mapped@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\trange_removed\(va, len\);/\t\t(void)range_removed;/@mock@mock_policy_pa@ioas_policy_mock_autotest"
+	"window_iova_not_published@lib/eal_iommu/iommu_dpdk_memory.c@s/ms->iova = mem->segs\[i\].iova;/ms->iova = mem->segs[i].ms->iova;/@mock@mock_policy_window@ioas_policy_mock_autotest"
+	"no_protection@lib/eal_iommu/iommu_map.c@s/(iommu_protect_locked\(void\)\n\{\n)/\1\treturn 0;\n/@mock@mock_protect@ioas_protect_autotest"
+	"failure_not_recorded@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\tiommu_failure_record_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
+	"secondary_assumes_va@lib/eal_iommu/iommu_dma.c@s/if \(eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA\)/if (1)/@mock@mock_mp_window@mp_secondary_autotest"
+	"no_early_refusal@lib/eal_iommu/iommu_startup.c@s/\tif \(forced == RTE_IOVA_VA\)\n\t\treturn iommu_fail\(refuse_va_windows/\tif (0)\n\t\treturn iommu_fail(refuse_va_windows/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 )
 
 MUTANT_DIR=$CACHE_DIR/mutants
@@ -35,6 +42,7 @@ copy_tree()
 build_mutant()
 {
 	local name=$1 file=$2 subst=$3 dir=$MUTANT_DIR/$1
+	rm -rf "$dir/build"
 	copy_tree "$dir/src"
 	perl -0pi -e "$subst" "$dir/src/$file"
 	if cmp -s "$REPO_DIR/$file" "$dir/src/$file"; then
@@ -50,9 +58,9 @@ build_mutant()
 }
 
 for m in "${MUTANTS[@]}"; do
-	IFS='@' read -r name file subst profile test <<<"$m"
+	IFS='@' read -r name file subst profile vmcase test <<<"$m"
 	build_mutant "$name" "$file" "$subst" || continue
-	out=$(DPDK_IOMMUFD_BUILD=$MUTANT_DIR/$name/build "$DEVTOOLS_DIR/vm.sh" \
+	out=$(IOMMU_TEST_CASES=$vmcase DPDK_IOMMUFD_BUILD=$MUTANT_DIR/$name/build "$DEVTOOLS_DIR/vm.sh" \
 		--profile "$profile" --timeout 600 --out "$MUTANT_DIR/$name/vm" -- \
 		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1)
 	if grep -q "^FAIL $profile/$test" <<<"$out"; then

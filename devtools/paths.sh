@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Cache paths of the builds, keyed by version and configuration hash; source it.
 
-DPDK_DRIVERS=bus/pci,bus/vdev,mempool/ring,net/e1000,net/virtio,net/null,net/ring
+DPDK_DRIVERS=bus/pci,bus/vdev,mempool/ring,mempool/stack,net/e1000,net/virtio,net/null,net/ring
 DPDK_MESON_OPTS="-Dlibdir=lib -Dbuildtype=debugoptimized -Ddefault_library=shared
 	-Dplatform=generic -Denable_driver_sdk=true -Denable_drivers=$DPDK_DRIVERS
 	-Dtests=true -Denable_apps=test-pmd -Denable_docs=false -Dexamples="

@@ -3,7 +3,8 @@
 #
 # Run a command inside the test VM and pass its output and exit code back.
 #
-#   devtools/vm.sh [--profile P] [--timeout S] [--out DIR] -- command [args...]
+#   devtools/vm.sh [--profile P] [--timeout S] [--out DIR] [--mem GiB]
+#                  [--hugepages N] -- command [args...]
 #
 # The VM boots the cached test kernel under qemu (TCG) with the host's / as
 # its read-only root, so host binaries run unchanged; the command runs as
@@ -17,7 +18,8 @@
 #                  below 16 MiB is unused, so physical addresses of
 #                  hugepages fit the mock aperture [16 MiB, 2 GiB)
 # Every profile has two e1000e NICs on one hub (0000:00:10.0, 0000:00:11.0):
-# what one sends, the other receives.
+# what one sends, the other receives; by default 2 GiB of RAM with 256 2 MiB
+# hugepages (--mem, --hugepages).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
@@ -25,10 +27,12 @@ set -euo pipefail
 profile=vtd48
 timeout=600
 out=""
+mem_gb=2
+hugepages=256
 
 usage()
 {
-	sed -n '4,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -37,6 +41,8 @@ while [ $# -gt 0 ]; do
 	--profile) profile=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--mem) mem_gb=$2; shift 2 ;;
+	--hugepages) hugepages=$2; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
 	*) break ;;
@@ -88,11 +94,11 @@ rm -f "$out/rc" "$out/output" "$out/console.log"
 cmdline="console=ttyS0 root=hostroot rootfstype=9p"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro"
 cmdline+=" init=$DEVTOOLS_DIR/vm-init.sh $iommu_cmdline"
-cmdline+=" hugepagesz=2M hugepages=256 panic=-1 quiet"
+cmdline+=" hugepagesz=2M hugepages=$hugepages panic=-1 quiet"
 
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
-	-machine q35,accel=tcg,kernel-irqchip=split -cpu max -smp 2 -m 2G \
+	-machine q35,accel=tcg,kernel-irqchip=split -cpu max -smp 2 -m "${mem_gb}G" \
 	"${iommu[@]}" \
 	-vga none -display none -monitor none -no-reboot \
 	-serial "file:$out/console.log" \

@@ -79,6 +79,9 @@ struct eal_iommu {
 
 extern struct eal_iommu eal_iommu;
 
+/* Warn about loaded components that rely on rte_mem_virt2iova() (window). */
+void iommu_warn_virt2iova_users(void);
+
 /* Answer secondary processes' requests for the IOAS (primary). */
 void iommu_mp_primary_start(void);
 void iommu_mp_primary_stop(void);
@@ -94,13 +97,14 @@ int eal_iommu_ranges_refresh_locked(void);
 
 /*
  * Map [va, va + len) at iova (RTE_BAD_IOVA: the kernel chooses, *out_iova
- * gets it) and record it; lock held. Keeps the table, the counters and the
- * protected IOVAs in step. Logs nothing: the caller reports.
+ * gets it) and record it; lock held. Keeps the table and the counters in
+ * step; the caller calls iommu_protect_locked() before unlocking. Logs
+ * nothing: the caller reports.
  */
 int iommu_map_locked(uint64_t va, uint64_t len, uint64_t iova,
 		enum rte_eal_iommu_owner owner, uint64_t *out_iova);
 
-/* Unmap the mapping that starts at va with length len; lock held. */
+/* Unmap the mapping that starts at va with length len; lock held (protect after). */
 int iommu_unmap_locked(uint64_t va, uint64_t len);
 
 /*

@@ -24,6 +24,7 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 	ret = eal_iommu.fd < 0 ? -ENODEV : iommu_primary_only_locked("DMA map");
 	if (ret == 0) {
 		ret = iommu_map_locked((uintptr_t)va, len, want, owner, iova);
+		iommu_protect_locked();
 		if (want == RTE_BAD_IOVA)
 			snprintf(where, sizeof(where), "a kernel-chosen IOVA");
 		else
@@ -54,8 +55,10 @@ rte_eal_iommu_dma_unmap(void *va, size_t len)
 	ret = eal_iommu.fd < 0 ? -ENODEV : iommu_primary_only_locked("DMA unmap");
 	if (ret == 0 && m != NULL && m->owner == RTE_EAL_IOMMU_OWNER_DPDK)
 		ret = -EPERM; /* DPDK memory follows DPDK's own events */
-	if (ret == 0)
+	if (ret == 0) {
 		ret = iommu_unmap_locked((uintptr_t)va, len);
+		iommu_protect_locked();
+	}
 	pthread_mutex_unlock(&eal_iommu.lock);
 	return ret < 0 ? iommu_fail(ret) : 0;
 }

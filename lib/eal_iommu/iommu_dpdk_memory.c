@@ -340,7 +340,7 @@ map_segments(struct dpdk_memory *mem, enum rte_eal_iommu_policy policy)
 					mem->segs[done].ms->len) < 0)
 				IOMMU_LOG(ERR, "cannot undo the mapping at VA 0x%" PRIx64,
 					mem->segs[done].ms->addr_64);
-		return ret;
+		return ret; /* the caller protects */
 	}
 	if (policy == RTE_EAL_IOMMU_POLICY_WINDOW)
 		for (i = 0; i < mem->nsegs; i++)
@@ -474,6 +474,7 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 			dpdk_segment_added(rte_mem_virt2memseg(
 				(void *)(uintptr_t)(va + off), msl));
 	}
+	iommu_protect_locked();
 out:
 	pthread_mutex_unlock(&eal_iommu.lock);
 }
@@ -518,6 +519,8 @@ rte_eal_iommu_map_dpdk_memory(void)
 	}
 	eal_iommu.effective = policy;
 	eal_iommu.dpdk_mapped = 1;
+	if (policy == RTE_EAL_IOMMU_POLICY_WINDOW)
+		iommu_warn_virt2iova_users();
 	iommu_protect_locked();
 	if (rte_mem_event_callback_register(MEM_EVENT_NAME, mem_event, NULL) < 0 &&
 	    rte_errno != ENOTSUP) /* legacy memory never changes */

@@ -5,7 +5,9 @@
 /*
  * The one place that changes what the IOAS maps: every mapping goes through
  * iommu_map_locked() and iommu_unmap_locked(), which keep the kernel, the
- * table, the counters and the protected IOVAs in step.
+ * table and the counters in step. Protection (ALLOW_IOVAS) is refreshed by
+ * whoever holds the lock, once per batch, before releasing it: device
+ * attaches, the only thing it guards against, take the same lock.
  */
 
 #include <errno.h>
@@ -116,15 +118,14 @@ iommu_map_locked(uint64_t va, uint64_t len, uint64_t iova,
 			iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, iova,
 				len, NULL);
 	}
+	if (kernel_chosen)
+		iommu_protect_locked(); /* restore what was lifted, with the new area */
 	if (ret < 0) {
 		eal_iommu.stats.map_failures++;
-		if (kernel_chosen)
-			iommu_protect_locked(); /* restore what was lifted */
 		return ret;
 	}
 	eal_iommu.stats.maps++;
 	eal_iommu.stats.mapped_bytes += len;
-	iommu_protect_locked();
 	if (out_iova != NULL)
 		*out_iova = iova;
 	return 0;
@@ -149,7 +150,6 @@ iommu_unmap_locked(uint64_t va, uint64_t len)
 	map_table_remove(&eal_iommu.maps, va, len);
 	eal_iommu.stats.unmaps++;
 	eal_iommu.stats.mapped_bytes -= len;
-	iommu_protect_locked();
 	return 0;
 }
 

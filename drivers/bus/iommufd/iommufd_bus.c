@@ -233,17 +233,35 @@ iommufd_bus_parse(const char *name, void *addr)
 	return 0;
 }
 
+static int
+name_matches(const char *key, const char *value, void *arg)
+{
+	RTE_SET_USED(key);
+	RTE_SET_USED(arg);
+	return strcmp(value, IOAS_DEVICE_NAME) == 0 ? 0 : -1;
+}
+
+/* RTE_DEV_FOREACH(dev, "bus=iommufd[,name=ioas]", &it) finds the ioas device. */
 static void *
 iommufd_bus_dev_iterate(const void *start, const char *str,
 		const struct rte_dev_iterator *it)
 {
+	struct rte_kvargs *kv;
+	int match = 1;
+
 	RTE_SET_USED(it);
 	if (start != NULL || !rte_eal_iommu_is_open())
 		return NULL;
-	if (str != NULL && str[0] != '\0' &&
-	    strcmp(str, "name=" IOAS_DEVICE_NAME) != 0)
-		return NULL;
-	return &ioas_device;
+	if (str != NULL && str[0] != '\0') {
+		kv = rte_kvargs_parse(str, NULL);
+		if (kv == NULL) {
+			rte_errno = EINVAL;
+			return NULL;
+		}
+		match = rte_kvargs_process(kv, "name", name_matches, NULL) == 0;
+		rte_kvargs_free(kv);
+	}
+	return match ? &ioas_device : NULL;
 }
 
 /* rte_dev_dma_map() on the ioas device: IOVA RTE_BAD_IOVA lets the kernel choose. */

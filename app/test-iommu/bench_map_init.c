@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * map_init_perf: what the plug-in costs when it maps DPDK memory at start-up,
+ * against the floor: a bare IOMMU_IOAS_MAP loop over the same segments and
+ * IOVAs into a second IOAS. With IOMMU_TEST_PCI_DEV2 naming a second
+ * vfio-pci device, that IOAS gets a device too, so both sides pin pages and
+ * program a real IOMMU. Rounds alternate (IOMMU_TEST_BENCH_ROUNDS, default 5);
+ * medians are printed side by side with their ratio (goal: <= 1.2).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include <rte_eal_iommu.h>
+
+#include "test.h"
+#include "test_util.h"
+
+#define MAX_ROUNDS 32
+#define GOAL 1.2
+
+static struct test_segments segments;
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Bind a vfio-pci device's cdev to fd and attach it to ioas; its fd or -errno. */
+static int
+attach_raw(int fd, uint32_t ioas, const char *bdf)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = fd };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = ioas };
+	char path[PATH_MAX];
+	struct dirent *e;
+	int dev = -ENODEV;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	d = opendir(path);
+	if (d == NULL)
+		return -ENODEV;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "vfio", 4) == 0) {
+			snprintf(path, sizeof(path), "/dev/vfio/devices/%s", e->d_name);
+			dev = open(path, O_RDWR);
+			break;
+		}
+	closedir(d);
+	if (dev < 0)
+		return dev == -ENODEV ? dev : -errno;
+	if (ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0 ||
+	    ioctl(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) < 0) {
+		int err = -errno;
+
+		close(dev);
+		return err;
+	}
+	return dev;
+}
+
+/* The bare loop: one IOMMU_IOAS_MAP per segment at the plug-in's IOVAs. */
+static int
+raw_map_all(int fd, uint32_t ioas, const uint64_t *iovas)
+{
+	unsigned int i;
+
+	for (i = 0; i < segments.count; i++) {
+		struct iommu_ioas_map map = {
+			.size = sizeof(map),
+			.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+				IOMMU_IOAS_MAP_WRITEABLE,
+			.ioas_id = ioas,
+			.user_va = segments.segs[i].va,
+			.length = segments.segs[i].len,
+			.iova = iovas[i],
+		};
+
+		if (ioctl(fd, IOMMU_IOAS_MAP, &map) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int
+run(int fd, uint32_t ioas, int rounds, const uint64_t *iovas)
+{
+	double plugin[MAX_ROUNDS], raw[MAX_ROUNDS], t, mp, mr;
+	uint64_t bytes = 0, unmapped;
+	unsigned int i;
+	int r, ret;
+
+	for (i = 0; i < segments.count; i++)
+		bytes += segments.segs[i].len;
+	for (r = 0; r < rounds; r++) {
+		TEST_ASSERT(rte_eal_iommu_unmap_dpdk_memory() == 0, "unmap");
+		t = now_ms();
+		ret = rte_eal_iommu_map_dpdk_memory();
+		plugin[r] = now_ms() - t;
+		TEST_ASSERT(ret == 0, "plug-in map: %s", strerror(-ret));
+
+		t = now_ms();
+		ret = raw_map_all(fd, ioas, iovas);
+		raw[r] = now_ms() - t;
+		TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_MAP: %s", strerror(-ret));
+		TEST_ASSERT(test_kernel_unmap_all(fd, ioas, &unmapped) == 0 &&
+			unmapped == bytes, "raw unmap");
+		printf("  round %d: plug-in %.1f ms, raw loop %.1f ms\n", r + 1,
+			plugin[r], raw[r]);
+	}
+	mp = median(plugin, rounds);
+	mr = median(raw, rounds);
+	printf("\nmapping %" PRIu64 " MiB in %u segments of %" PRIu64 " KiB, policy %s (median of %d rounds)\n",
+		bytes >> 20, segments.count, segments.segs[0].len >> 10,
+		rte_eal_iommu_policy_name(rte_eal_iommu_policy()), rounds);
+	printf("  %-38s %10s %12s\n", "", "ms", "us/segment");
+	printf("  %-38s %10.1f %12.1f\n", "raw IOMMU_IOAS_MAP loop", mr,
+		mr * 1e3 / segments.count);
+	printf("  %-38s %10.1f %12.1f\n", "plug-in rte_eal_iommu_map_dpdk_memory", mp,
+		mp * 1e3 / segments.count);
+	printf("  ratio plug-in / raw: %.2f (goal <= %.1f: %s)\n", mp / mr, GOAL,
+		mp / mr <= GOAL ? "met" : "MISSED");
+	return TEST_SUCCESS;
+}
+
+static int
+cmd_map_init_perf(void)
+{
+	const char *dev2 = getenv("IOMMU_TEST_PCI_DEV2");
+	const char *env_rounds = getenv("IOMMU_TEST_BENCH_ROUNDS");
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct iommu_destroy destroy = { .size = sizeof(destroy) };
+	int fd = rte_eal_iommu_fd(), rounds, dev = -1, ret;
+	uint64_t *iovas;
+	unsigned int i;
+
+	rounds = env_rounds != NULL ? atoi(env_rounds) : 5;
+	TEST_ASSERT(rounds > 0 && rounds <= MAX_ROUNDS, "1 to %d rounds", MAX_ROUNDS);
+	TEST_ASSERT(fd >= 0, "no IOAS: load the plug-in with -d");
+	TEST_ASSERT(test_collect_segments(&segments) == 0 && segments.count > 0,
+		"no DPDK memory");
+	iovas = calloc(segments.count, sizeof(*iovas));
+	TEST_ASSERT(iovas != NULL, "no memory");
+	for (i = 0; i < segments.count; i++)
+		iovas[i] = rte_eal_iommu_virt2iova((void *)(uintptr_t)segments.segs[i].va);
+	TEST_ASSERT(ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) == 0, "second IOAS: %s",
+		strerror(errno));
+	if (dev2 != NULL) {
+		dev = attach_raw(fd, alloc.out_ioas_id, dev2);
+		if (dev < 0)
+			printf("cannot attach %s to the raw IOAS: %s\n", dev2, strerror(-dev));
+	}
+	printf("plug-in IOAS %u%s, raw IOAS %u%s%s\n", rte_eal_iommu_ioas_id(),
+		rte_eal_iommu_maps(NULL, 0) > 0 ? "" : " (empty)", alloc.out_ioas_id,
+		dev >= 0 ? " with device " : " without a device",
+		dev >= 0 ? dev2 : "");
+	ret = dev2 != NULL && dev < 0 ? TEST_FAILED :
+		run(fd, alloc.out_ioas_id, rounds, iovas);
+	if (dev >= 0)
+		close(dev);
+	destroy.id = alloc.out_ioas_id;
+	ioctl(fd, IOMMU_DESTROY, &destroy);
+	free(iovas);
+	return ret;
+}
+
+REGISTER_IOMMU_COMMAND(map_init_perf, cmd_map_init_perf);
