@@ -22,6 +22,7 @@ MUTANTS=(
 	"no_protection@lib/eal_iommu/iommu_map.c@s/(iommu_protect_locked\(void\)\n\{\n)/\1\treturn 0;\n/@mock@mock_protect@ioas_protect_autotest"
 	"failure_not_recorded@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\tiommu_failure_record_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
 	"secondary_assumes_va@lib/eal_iommu/iommu_dma.c@s/if \(eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA\)/if (1)/@mock@mock_mp_window@mp_secondary_autotest"
+	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
 	"no_early_refusal@lib/eal_iommu/iommu_startup.c@s/\tif \(forced == RTE_IOVA_VA\)\n\t\treturn iommu_fail\(refuse_va_windows/\tif (0)\n\t\treturn iommu_fail(refuse_va_windows/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 )
 
@@ -57,12 +58,26 @@ build_mutant()
 	fi
 }
 
+# Run the mutant's case: in the VM, or (profile host) the host unit run.
+run_mutant()
+{
+	local name=$1 profile=$2 vmcase=$3 test=$4 build=$MUTANT_DIR/$1/build
+	if [ "$profile" = host ]; then
+		LD_LIBRARY_PATH=$DPDK_PREFIX/lib "$build/app/test-iommu/dpdk-test-iommu" \
+			--no-huge -m 64 --no-pci --no-shconf \
+			-d "$build/drivers/bus/iommufd/librte_bus_iommufd.so" -- "$test" 2>&1 |
+			sed 's#^\(PASS\|FAIL\|SKIP\) #\1 host/#'
+		return
+	fi
+	IOMMU_TEST_CASES=$vmcase DPDK_IOMMUFD_BUILD=$build "$DEVTOOLS_DIR/vm.sh" \
+		--profile "$profile" --timeout 600 --out "$MUTANT_DIR/$name/vm" -- \
+		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1
+}
+
 for m in "${MUTANTS[@]}"; do
 	IFS='@' read -r name file subst profile vmcase test <<<"$m"
 	build_mutant "$name" "$file" "$subst" || continue
-	out=$(IOMMU_TEST_CASES=$vmcase DPDK_IOMMUFD_BUILD=$MUTANT_DIR/$name/build "$DEVTOOLS_DIR/vm.sh" \
-		--profile "$profile" --timeout 600 --out "$MUTANT_DIR/$name/vm" -- \
-		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1)
+	out=$(run_mutant "$name" "$profile" "$vmcase" "$test")
 	if grep -q "^FAIL $profile/$test" <<<"$out"; then
 		echo "PASS mutants/$name"
 	else
