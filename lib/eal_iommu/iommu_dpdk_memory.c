@@ -315,7 +315,7 @@ clear_windows(void)
 	memset(eal_iommu.windows, 0, sizeof(eal_iommu.windows));
 }
 
-/* Map the DPDK memory segments not mapped yet; all or nothing. */
+/* Map every collected DPDK memory segment at its IOVA; all or nothing. */
 static int
 map_segments(struct dpdk_memory *mem, enum rte_eal_iommu_policy policy)
 {
