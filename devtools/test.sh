@@ -29,7 +29,7 @@ CASE_WHERE=host
 mkdir -p "$CASE_LOG_DIR"
 . "$DEVTOOLS_DIR/cases.sh"
 
-UNIT_TESTS="iova_ranges_autotest map_table_autotest plugin_without_iommufd_autotest"
+UNIT_TESTS="iova_ranges_autotest map_table_autotest xlate_autotest plugin_without_iommufd_autotest"
 VM_PROFILES="mock vtd48 vtd39"
 
 host_tier()

@@ -21,6 +21,7 @@
 #include <rte_memory.h>
 
 #include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
 
 #include "iommufd_selftest.h"
 #include "test.h"
@@ -54,6 +55,8 @@ map_check_unmap(struct rte_device *dev, int fd, int access_fd, uint8_t *va,
 	got = rte_eal_iommu_virt2iova(va);
 	TEST_ASSERT(got != RTE_BAD_IOVA && (iova == RTE_BAD_IOVA || got == iova),
 		"mapped at IOVA 0x%" PRIx64 ", asked 0x%" PRIx64, got, iova);
+	TEST_ASSERT(rte_eal_iommu_lookup_len(va, EXT_LEN / 2) == got,
+		"the fast-path lookup disagrees");
 	if (test_check_dma_range(fd, access_fd, (uintptr_t)va, got, EXT_LEN / 2,
 			0xe8e0000000000000ULL) < 0)
 		return TEST_FAILED;
@@ -63,7 +66,8 @@ map_check_unmap(struct rte_device *dev, int fd, int access_fd, uint8_t *va,
 		"rte_dev_dma_unmap: %s", rte_strerror(rte_errno));
 	TEST_ASSERT(selftest_dma_read(fd, access_fd, got, &v, sizeof(v)) < 0,
 		"DMA at IOVA 0x%" PRIx64 " still works after rte_dev_dma_unmap", got);
-	TEST_ASSERT(rte_eal_iommu_virt2iova(va) == RTE_BAD_IOVA, "still translates");
+	TEST_ASSERT(rte_eal_iommu_virt2iova(va) == RTE_BAD_IOVA &&
+		rte_eal_iommu_lookup(va) == RTE_BAD_IOVA, "still translates");
 	return TEST_SUCCESS;
 }
 

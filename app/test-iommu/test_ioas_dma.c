@@ -19,6 +19,7 @@
 #include <rte_memory.h>
 
 #include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
 
 #include "iommufd_selftest.h"
 #include "test.h"
@@ -64,6 +65,12 @@ check_segments(int fd, int access_fd, const struct rte_eal_iommu_map *maps,
 		TEST_ASSERT(policy == RTE_EAL_IOMMU_POLICY_WINDOW ||
 			rte_mem_virt2iova((void *)(uintptr_t)s->va) == m->iova,
 			"rte_mem_virt2iova disagrees at VA 0x%" PRIx64, s->va);
+		TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)s->va, s->len) ==
+			m->iova, "fast-path lookup of segment VA 0x%" PRIx64, s->va);
+		for (k = 0; k < RTE_DIM(offsets); k++)
+			TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(s->va + offsets[k])) ==
+				m->iova + offsets[k], "fast-path lookup at VA 0x%" PRIx64,
+				s->va + offsets[k]);
 		for (k = 0; k < RTE_DIM(offsets); k++)
 			if (test_check_dma(fd, access_fd, s->va + offsets[k],
 					m->iova + offsets[k],

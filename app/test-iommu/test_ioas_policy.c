@@ -27,6 +27,7 @@
 
 #include <iommufd/iommufd_test.h>
 #include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
 
 #include "iommufd_selftest.h"
 #include "test.h"
@@ -73,6 +74,9 @@ check_segment(int fd, int access_fd, const struct rte_eal_iommu_map *s,
 
 	TEST_ASSERT(iova != RTE_BAD_IOVA, "segment VA 0x%" PRIx64 " is not mapped",
 		s->va);
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)s->va, s->len) == iova &&
+		rte_eal_iommu_lookup((void *)(uintptr_t)(s->va + s->len - 1)) ==
+		iova + s->len - 1, "fast-path lookup disagrees at VA 0x%" PRIx64, s->va);
 	TEST_ASSERT(iova == s->iova,
 		"segment VA 0x%" PRIx64 ": DPDK says IOVA 0x%" PRIx64 ", the IOAS maps 0x%" PRIx64,
 		s->va, s->iova, iova);
@@ -143,6 +147,8 @@ check_hot_add_and_free(int fd, int access_fd, enum rte_eal_iommu_policy policy)
 			freed_iova[i]);
 		TEST_ASSERT(rte_eal_iommu_virt2iova((void *)(uintptr_t)freed_len[i]) ==
 			RTE_BAD_IOVA, "freed VA still translates");
+		TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)freed_len[i]) ==
+			RTE_BAD_IOVA, "freed VA still found by the fast-path lookup");
 	}
 	TEST_ASSERT(nfreed > 0, "rte_free did not shrink the heap");
 	printf("%u freed segments unmapped: DMA at their IOVAs fails\n", nfreed);
@@ -177,6 +183,10 @@ check_external(int fd, int access_fd)
 			iova);
 		goto remove;
 	}
+	if (rte_eal_iommu_lookup_len(ext, EXT_LEN) != iova) {
+		printf("fast-path lookup of external memory disagrees\n");
+		goto remove;
+	}
 	if (test_check_dma_range(fd, access_fd, (uintptr_t)ext, iova, EXT_LEN,
 			0xe8700000000000ULL) < 0)
 		goto remove;
@@ -186,6 +196,9 @@ check_external(int fd, int access_fd)
 remove:
 	if (rte_malloc_heap_memory_remove(EXT_HEAP, ext, EXT_LEN) != 0) {
 		printf("cannot remove external memory\n");
+		ret = TEST_FAILED;
+	} else if (ret == TEST_SUCCESS && rte_eal_iommu_lookup(ext) != RTE_BAD_IOVA) {
+		printf("removed external memory still found by the fast-path lookup\n");
 		ret = TEST_FAILED;
 	} else if (ret == TEST_SUCCESS &&
 		   selftest_dma_read(fd, access_fd, iova, &v, sizeof(v)) == 0) {

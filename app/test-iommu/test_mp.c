@@ -22,6 +22,7 @@
 #include <rte_malloc.h>
 
 #include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
 
 #include "iommufd_selftest.h"
 #include "test.h"
@@ -46,10 +47,11 @@ check_primary_map(const char *path, int fd, int access_fd)
 	while (ret == TEST_SUCCESS &&
 	       fscanf(f, "%" SCNx64 " %" SCNx64 " %" SCNx64, &va, &iova, &len) == 3) {
 		uint64_t ours = rte_eal_iommu_virt2iova((void *)(uintptr_t)va);
+		uint64_t fast = rte_eal_iommu_lookup_len((void *)(uintptr_t)va, len);
 
-		if (ours != iova) {
-			printf("VA 0x%" PRIx64 ": primary IOVA 0x%" PRIx64 ", secondary 0x%" PRIx64 "\n",
-				va, iova, ours);
+		if (ours != iova || fast != iova) {
+			printf("VA 0x%" PRIx64 ": primary IOVA 0x%" PRIx64 ", secondary 0x%" PRIx64 ", fast path 0x%" PRIx64 "\n",
+				va, iova, ours, fast);
 			ret = TEST_FAILED;
 		} else {
 			ret = test_check_dma_range(fd, access_fd, va, iova, len,
@@ -87,8 +89,10 @@ check_secondary_hot_add(int fd, int access_fd)
 		if (j < before.count)
 			continue;
 		nnew++;
-		if (iova == RTE_BAD_IOVA) {
-			printf("hot-added VA 0x%" PRIx64 " has no IOVA\n", s->va);
+		if (iova == RTE_BAD_IOVA ||
+		    rte_eal_iommu_lookup_len((void *)(uintptr_t)s->va, s->len) != iova) {
+			printf("hot-added VA 0x%" PRIx64 " has no IOVA, or the fast path disagrees\n",
+				s->va);
 			ret = TEST_FAILED;
 		} else {
 			ret = test_check_dma_range(fd, access_fd, s->va, iova, s->len,

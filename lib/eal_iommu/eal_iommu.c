@@ -15,6 +15,7 @@
 
 #include "rte_eal_iommu.h"
 #include "eal_iommu_private.h"
+#include "iommu_xlate.h"
 #include "iommufd_ioctl.h"
 
 #define IOMMUFD_PATH "/dev/iommu"
@@ -96,6 +97,8 @@ rte_eal_iommu_open(void)
 		ret = iommu_mp_secondary_open();
 		if (ret == 0)
 			ret = eal_iommu_ranges_refresh_locked();
+		if (ret == 0)
+			ret = iommu_dpdk_memory_follow_secondary_locked();
 		if (ret == 0) {
 			eal_iommu.secondary = 1;
 			IOMMU_LOG(INFO, "secondary process: using the primary's IOAS %u (policy %s) on fd %d",
@@ -147,6 +150,8 @@ rte_eal_iommu_close(void)
 	if (eal_iommu.fd < 0)
 		goto out;
 	if (eal_iommu.secondary) {
+		iommu_dpdk_memory_unfollow_secondary_locked();
+		iommu_xlate_clear_locked();
 		close(eal_iommu.fd);
 		eal_iommu.fd = -1;
 		eal_iommu.secondary = 0;
@@ -156,6 +161,7 @@ rte_eal_iommu_close(void)
 	iommu_mp_primary_stop();
 	iommu_pci_detach_all_locked();
 	iommu_dpdk_memory_unmap_locked();
+	iommu_xlate_clear_locked(); /* lookups stop before the kernel unmaps */
 	if (eal_iommu.maps.count > 0) {
 		ret = iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, 0,
 				UINT64_MAX, NULL);

@@ -145,6 +145,14 @@ void iommu_predict_va_windows(uint64_t *base, uint64_t *len);
 /* --iova-mode as given on the command line, RTE_IOVA_DC if absent. */
 enum rte_iova_mode iommu_requested_iova_mode(void);
 
+/*
+ * Secondary process: keep the lookup table in step with DPDK memory as the
+ * primary maps it, from EAL's memory events (registered before the
+ * secondary attaches memory, so the initial sync fills it); lock held.
+ */
+int iommu_dpdk_memory_follow_secondary_locked(void);
+void iommu_dpdk_memory_unfollow_secondary_locked(void);
+
 /* Stop following DPDK memory events and unmap DPDK memory; lock held. */
 int iommu_dpdk_memory_unmap_locked(void);
 

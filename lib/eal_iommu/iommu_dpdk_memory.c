@@ -21,6 +21,7 @@
 
 #include "eal_iommu_private.h"
 #include "iommu_window.h"
+#include "iommu_xlate.h"
 
 #define MEM_EVENT_NAME "eal_iommu"
 
@@ -534,6 +535,57 @@ out:
 	rte_mcfg_mem_write_unlock();
 	free(mem.segs);
 	return ret < 0 ? iommu_fail(ret) : 0;
+}
+
+/*
+ * A secondary's view of DPDK memory the primary maps: IOVA = VA under va,
+ * else the iova the primary gave each segment (shared memory).
+ */
+static void
+secondary_mem_event(enum rte_mem_event type, const void *addr, size_t len,
+		void *arg)
+{
+	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(addr);
+	uint64_t va = (uintptr_t)addr, off;
+
+	RTE_SET_USED(arg);
+	if (msl == NULL || msl->external)
+		return;
+	pthread_mutex_lock(&eal_iommu.lock);
+	for (off = 0; off < len; off += msl->page_sz) {
+		const struct rte_memseg *ms = rte_mem_virt2memseg(
+			(void *)(uintptr_t)(va + off), msl);
+		uint64_t iova = eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA ?
+			va + off : ms->iova;
+
+		if (type == RTE_MEM_EVENT_FREE)
+			iommu_xlate_remove_locked(va + off, msl->page_sz);
+		else if (iova != RTE_BAD_IOVA &&
+			 iommu_xlate_insert_locked(va + off, iova, msl->page_sz) < 0)
+			IOMMU_LOG(ERR, "out of memory: VA 0x%" PRIx64 " missing from the lookup table",
+				va + off);
+	}
+	pthread_mutex_unlock(&eal_iommu.lock);
+}
+
+int
+iommu_dpdk_memory_follow_secondary_locked(void)
+{
+	if (!eal_iommu.dpdk_mapped)
+		return 0;
+	if (rte_mem_event_callback_register(MEM_EVENT_NAME, secondary_mem_event,
+			NULL) < 0 && rte_errno != ENOTSUP) {
+		IOMMU_LOG(ERR, "cannot follow DPDK memory events: %s",
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+void
+iommu_dpdk_memory_unfollow_secondary_locked(void)
+{
+	rte_mem_event_callback_unregister(MEM_EVENT_NAME, NULL);
 }
 
 int

@@ -18,6 +18,7 @@
 #include <rte_memory.h>
 
 #include "eal_iommu_private.h"
+#include "iommu_xlate.h"
 #include "iommufd_ioctl.h"
 
 const char *
@@ -114,6 +115,11 @@ iommu_map_locked(uint64_t va, uint64_t len, uint64_t iova,
 	if (ret == 0) {
 		m.iova = iova;
 		ret = map_table_insert(&eal_iommu.maps, &m);
+		if (ret == 0) {
+			ret = iommu_xlate_insert_locked(va, iova, len);
+			if (ret < 0)
+				map_table_remove(&eal_iommu.maps, va, len);
+		}
 		if (ret < 0)
 			iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, iova,
 				len, NULL);
@@ -141,10 +147,15 @@ iommu_unmap_locked(uint64_t va, uint64_t len)
 	if (m == NULL || m->va != va || m->len != len)
 		return -ENOENT;
 	iova = m->iova;
+	/* No lookup may return the translation once the unmap returns. */
+	iommu_xlate_remove_locked(va, len);
 	ret = iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, iova, len,
 		NULL);
 	if (ret < 0) {
 		eal_iommu.stats.unmap_failures++;
+		if (iommu_xlate_insert_locked(va, iova, len) < 0)
+			IOMMU_LOG(ERR, "VA 0x%" PRIx64 " is still mapped but no longer found by lookups",
+				va);
 		return ret;
 	}
 	map_table_remove(&eal_iommu.maps, va, len);

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * The fast-path lookup over every kind of mapping, built into the table
+ * alone (no kernel): whole 2 MiB pages as DPDK segments have them (IOVA =
+ * VA, or another IOVA as pa and window give), a 1 GiB page, 4 KiB pages of
+ * external memory, a small application buffer sharing a 2 MiB page,
+ * mappings above 2^48; first and last bytes, one byte out, ranges that
+ * straddle two mappings, unknown VAs; from an lcore and from a non-EAL
+ * thread; and removal, including of translations an lcore has cached.
+ * The kernel-backed tests check the same lookups against real mappings.
+ */
+
+#include <pthread.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_lcore.h>
+
+#include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
+#include <eal_iommu_driver.h>
+
+#include "test.h"
+
+#define K4 (UINT64_C(1) << 12)
+#define M2 (UINT64_C(1) << 21)
+#define G1 (UINT64_C(1) << 30)
+/* VAs nothing in this process uses: the table is all that is consulted. */
+#define BASE UINT64_C(0x500000000000)
+
+struct mapping {
+	uint64_t va, iova, len;
+};
+
+static const struct mapping kinds[] = {
+	{ BASE, BASE, M2 },                           /* va policy segment */
+	{ BASE + M2, 0x40000000, M2 },                /* pa/window segment */
+	{ BASE + 2 * M2, BASE + 2 * M2, M2 },         /* adjacent, same delta as [0] */
+	{ BASE + G1, 0x80000000, G1 },                /* 1 GiB page */
+	{ BASE + 2 * G1, 0x10000, K4 },               /* external 4 KiB pages... */
+	{ BASE + 2 * G1 + K4, 0x90000, K4 },          /* ...not IOVA-contiguous */
+	{ BASE + 2 * G1 + 3 * K4, 0x7000, 13 * K4 },  /* small app buffer, same page */
+	{ (UINT64_C(1) << 48) + M2, 0xa0000000, M2 }, /* above the table */
+	{ (UINT64_C(1) << 48) - K4, 0xb0000000 - K4, 2 * K4 }, /* across 2^48 */
+};
+
+/* 1: answers as expected; run from any thread. */
+static int
+check_lookups(int mapped)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(kinds); i++) {
+		const struct mapping *m = &kinds[i];
+		uint64_t want_first = mapped ? m->iova : RTE_BAD_IOVA;
+		uint64_t want_last = mapped ? m->iova + m->len - 1 : RTE_BAD_IOVA;
+
+		/* twice: the second may come from the lcore's cache */
+		if (rte_eal_iommu_lookup((void *)(uintptr_t)m->va) != want_first ||
+		    rte_eal_iommu_lookup((void *)(uintptr_t)m->va) != want_first ||
+		    rte_eal_iommu_lookup((void *)(uintptr_t)(m->va + m->len - 1)) != want_last ||
+		    rte_eal_iommu_lookup_len((void *)(uintptr_t)m->va, m->len) != want_first) {
+			printf("mapping %u (VA 0x%" PRIx64 "): wrong answer (%s)\n", i,
+				m->va, mapped ? "mapped" : "removed");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void *
+non_eal_thread(void *arg)
+{
+	int *ok = arg;
+
+	*ok = rte_lcore_id() == LCORE_ID_ANY && check_lookups(1);
+	return NULL;
+}
+
+static int
+test_xlate(void)
+{
+	unsigned int i;
+	pthread_t t;
+	int ok = 0;
+
+	for (i = 0; i < RTE_DIM(kinds); i++)
+		TEST_ASSERT(eal_iommu_xlate_insert(kinds[i].va, kinds[i].iova,
+			kinds[i].len) == 0, "insert %u", i);
+	TEST_ASSERT(check_lookups(1), "lookups from an lcore");
+
+	/* Bytes just outside and unknown VAs. */
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(BASE - 1)) == RTE_BAD_IOVA,
+		"the byte before the first mapping");
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(BASE + 3 * M2)) == RTE_BAD_IOVA,
+		"the byte after the adjacent mapping");
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(BASE + 2 * G1 + 2 * K4)) ==
+		RTE_BAD_IOVA, "a hole in a split page");
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)0x1000) == RTE_BAD_IOVA,
+		"unknown VA");
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)UINT64_MAX) == RTE_BAD_IOVA,
+		"the top of the address space");
+
+	/* Ranges: within one, across contiguous ones, across others. */
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + 100), 3 * M2 - 100) ==
+		RTE_BAD_IOVA, "[0]..[2] cross [1], another delta");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + 2 * M2 - 8), 16) ==
+		RTE_BAD_IOVA, "straddles [0] and [1]");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + G1 + 5), G1 - 5) ==
+		0x80000005, "inside the 1 GiB page");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + 2 * G1 + K4 - 8), 16) ==
+		RTE_BAD_IOVA, "straddles two external pages");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + G1), G1 + 1) ==
+		RTE_BAD_IOVA, "one byte past the 1 GiB page");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)BASE, 0) == RTE_BAD_IOVA,
+		"zero length");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)((UINT64_C(1) << 48) - 8),
+		16) == 0xb0000000 - 8, "across 2^48");
+
+	TEST_ASSERT(pthread_create(&t, NULL, non_eal_thread, &ok) == 0, "thread");
+	pthread_join(t, NULL);
+	TEST_ASSERT(ok, "lookups from a non-EAL thread");
+
+	/* [1] and [2] together are not contiguous; [0] and [2] are not adjacent. */
+	eal_iommu_xlate_remove(kinds[1].va, kinds[1].len);
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)kinds[1].va) == RTE_BAD_IOVA,
+		"a cached translation outlived its removal");
+	TEST_ASSERT(eal_iommu_xlate_insert(kinds[1].va, kinds[1].va, M2) == 0, "reinsert");
+	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + 100), 3 * M2 - 100) ==
+		BASE + 100, "[0]..[2] contiguous now");
+	eal_iommu_xlate_remove(kinds[1].va, M2);
+	TEST_ASSERT(eal_iommu_xlate_insert(kinds[1].va, kinds[1].iova, M2) == 0, "reinsert");
+
+	for (i = 0; i < RTE_DIM(kinds); i++)
+		eal_iommu_xlate_remove(kinds[i].va, kinds[i].len);
+	TEST_ASSERT(check_lookups(0), "lookups after removal");
+	return TEST_SUCCESS;
+}
+
+REGISTER_IOMMU_TEST(xlate_autotest, test_xlate);

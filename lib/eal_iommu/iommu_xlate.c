@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * The fast-path table: writer side, the snapshot of split mappings, the
+ * out-of-line lookup and the grace period.
+ *
+ * Readers announce a lookup by making their sequence number odd (a plain
+ * store to their own cache line) and finish it by making it even. A writer
+ * removing a translation clears it, bumps the epoch (which invalidates every
+ * lcore's cache), issues membarrier(PRIVATE_EXPEDITED) so every running
+ * reader's announcement is visible to it and every later lookup sees the
+ * cleared entry, then waits for each reader with an odd sequence number to
+ * move on. Without membarrier, readers fence after announcing instead.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_pause.h>
+
+#include "rte_eal_iommu_lookup.h"
+#include "eal_iommu_private.h"
+#include "iommu_xlate.h"
+
+#define PAGE_SZ (UINT64_C(1) << RTE_EAL_IOMMU_XLATE_PAGE_SHIFT)
+#define PAGE_MASK (PAGE_SZ - 1)
+#define TABLE_LIMIT (UINT64_C(1) << RTE_EAL_IOMMU_XLATE_VA_BITS)
+/* Reader slots for threads without an lcore id. */
+#define POOL_SLOTS 64
+
+struct rte_eal_iommu_xlate rte_eal_iommu_xlate = { .epoch = 1 };
+
+/*
+ * Mappings that share a 2 MiB page or lie above the table: sorted by VA,
+ * immutable once published, but for a removal's tombstone (len 0).
+ */
+struct split_mapping {
+	uint64_t va;
+	uint64_t len;
+	uint64_t iova;
+};
+
+struct split_snapshot {
+	unsigned int count;
+	struct split_mapping m[];
+};
+
+static struct split_snapshot *split; /* published: readers load it */
+static int use_membarrier;
+
+/* Reader slots for non-EAL threads: claimed once per thread. */
+static struct {
+	uint64_t seq;
+	int used;
+} __rte_cache_aligned pool[POOL_SLOTS];
+static pthread_key_t pool_key;
+static __thread int pool_slot = -1;
+
+static void
+release_slot(void *slot)
+{
+	__atomic_store_n(&pool[(uintptr_t)slot - 1].used, 0, __ATOMIC_RELEASE);
+}
+
+RTE_INIT(iommu_xlate_init)
+{
+	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+	    syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+		    0, 0) == 0)
+		use_membarrier = 1;
+	else
+		rte_eal_iommu_xlate.fence = 1;
+	pthread_key_create(&pool_key, release_slot);
+}
+
+/* Wait until no lookup that started before now is still running. */
+static void
+grace_period(void)
+{
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	unsigned int i;
+	uint64_t seq;
+
+	__atomic_store_n(&x->epoch, x->epoch + 1, __ATOMIC_RELEASE);
+	if (use_membarrier)
+		syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+	else
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		seq = __atomic_load_n(&x->reader[i].seq, __ATOMIC_ACQUIRE);
+		while ((seq & 1) && __atomic_load_n(&x->reader[i].seq,
+				__ATOMIC_ACQUIRE) == seq)
+			rte_pause();
+	}
+	for (i = 0; i < POOL_SLOTS; i++) {
+		seq = __atomic_load_n(&pool[i].seq, __ATOMIC_ACQUIRE);
+		while ((seq & 1) && __atomic_load_n(&pool[i].seq,
+				__ATOMIC_ACQUIRE) == seq)
+			rte_pause();
+	}
+}
+
+void
+rte_eal_iommu_xlate_flush(struct rte_eal_iommu_xlate_reader *r, uint64_t epoch)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_EAL_IOMMU_XLATE_CACHE; i++)
+		r->cache[i].page = UINT64_MAX;
+	r->epoch = epoch;
+}
+
+static uint64_t *
+entry_ptr(uint64_t page, int create)
+{
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	uint64_t **slot = &x->block[page / RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK];
+	uint64_t *block = *slot;
+
+	if (block == NULL) {
+		if (!create)
+			return NULL;
+		block = calloc(RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK, sizeof(*block));
+		if (block == NULL)
+			return NULL;
+		__atomic_store_n(slot, block, __ATOMIC_RELEASE);
+	}
+	return &block[page % RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK];
+}
+
+static void
+set_entry(uint64_t *e, uint64_t value)
+{
+	__atomic_store_n(e, value, __ATOMIC_RELEASE);
+}
+
+/* Index of the first mapping in s ending above va. */
+static unsigned int
+split_lower_bound(const struct split_snapshot *s, uint64_t va)
+{
+	unsigned int lo = 0, hi = s->count;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (s->m[mid].va + s->m[mid].len <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The split mapping containing va, or NULL. */
+static const struct split_mapping *
+split_find(const struct split_snapshot *s, uint64_t va)
+{
+	unsigned int i;
+
+	if (s == NULL)
+		return NULL;
+	i = split_lower_bound(s, va);
+	return i < s->count && s->m[i].va <= va ? &s->m[i] : NULL;
+}
+
+/* Does a split mapping in s overlap 2 MiB page p? (Tombstones do not.) */
+static int
+split_in_page(const struct split_snapshot *s, uint64_t p)
+{
+	unsigned int i;
+
+	if (s == NULL)
+		return 0;
+	for (i = split_lower_bound(s, p * PAGE_SZ);
+	     i < s->count && s->m[i].va < (p + 1) * PAGE_SZ; i++)
+		if (s->m[i].len > 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Publish a copy of the snapshot with m added (add) or removed; *old gets
+ * the previous one, to free after the next grace period.
+ */
+static int
+split_publish(const struct split_mapping *m, int add, struct split_snapshot **old)
+{
+	unsigned int n = split != NULL ? split->count : 0, i, j = 0;
+	struct split_snapshot *s;
+	int inserted = 0;
+
+	s = malloc(sizeof(*s) + sizeof(s->m[0]) * (n + 1));
+	if (s == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (add && !inserted && split->m[i].va > m->va) {
+			s->m[j++] = *m;
+			inserted = 1;
+		}
+		if (!add && split->m[i].va == m->va)
+			continue;
+		s->m[j++] = split->m[i];
+	}
+	if (add && !inserted)
+		s->m[j++] = *m;
+	s->count = j;
+	*old = split;
+	__atomic_store_n(&split, s, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Does [va, va + len) cover 2 MiB page p entirely? */
+static int
+covers_page(uint64_t va, uint64_t len, uint64_t p)
+{
+	return va <= p * PAGE_SZ && va + len >= (p + 1) * PAGE_SZ;
+}
+
+/* Is any part of [va, va + len) not a whole 2 MiB page of the table? */
+static int
+is_split(uint64_t va, uint64_t len)
+{
+	return (va & PAGE_MASK) != 0 || (len & PAGE_MASK) != 0 ||
+		va + len > TABLE_LIMIT;
+}
+
+#define FOR_EACH_TABLE_PAGE(p, va, len) \
+	for ((p) = (va) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT; \
+	     (p) <= ((va) + (len) - 1) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT && \
+	     (p) * PAGE_SZ < TABLE_LIMIT; (p)++)
+
+int
+iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len)
+{
+	const struct split_mapping m = { .va = va, .len = len, .iova = iova };
+	struct split_snapshot *old = NULL;
+	uint64_t p;
+	int ret;
+
+	/* Create every block first, so that failing changes nothing. */
+	FOR_EACH_TABLE_PAGE(p, va, len)
+		if (entry_ptr(p, 1) == NULL)
+			return -ENOMEM;
+	if (is_split(va, len)) {
+		ret = split_publish(&m, 1, &old);
+		if (ret < 0)
+			return ret;
+	}
+	FOR_EACH_TABLE_PAGE(p, va, len)
+		set_entry(entry_ptr(p, 0), covers_page(va, len, p) ?
+			(iova - va) | RTE_EAL_IOMMU_XLATE_VALID :
+			RTE_EAL_IOMMU_XLATE_SPLIT);
+	if (old != NULL) {
+		grace_period(); /* nobody reads the old snapshot any more */
+		free(old);
+	}
+	return 0;
+}
+
+void
+iommu_xlate_remove_locked(uint64_t va, uint64_t len)
+{
+	const struct split_mapping m = { .va = va, .len = len };
+	struct split_snapshot *old = NULL;
+	uint64_t p;
+
+	if (is_split(va, len) && split_publish(&m, 0, &old) < 0) {
+		/* No memory for a copy: tombstone it in place (len 0 matches nothing). */
+		struct split_mapping *t = (struct split_mapping *)(uintptr_t)
+			split_find(split, va);
+
+		if (t != NULL)
+			__atomic_store_n(&t->len, 0, __ATOMIC_RELEASE);
+	}
+	FOR_EACH_TABLE_PAGE(p, va, len) {
+		uint64_t *e = entry_ptr(p, 0);
+
+		if (e != NULL && (covers_page(va, len, p) || !split_in_page(split, p)))
+			set_entry(e, 0);
+	}
+	grace_period();
+	free(old);
+}
+
+void
+iommu_xlate_clear_locked(void)
+{
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	struct split_snapshot *old = split;
+	unsigned int i;
+
+	for (i = 0; i < RTE_EAL_IOMMU_XLATE_BLOCKS; i++)
+		if (x->block[i] != NULL)
+			memset(x->block[i], 0,
+				sizeof(uint64_t) * RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK);
+	__atomic_store_n(&split, NULL, __ATOMIC_RELEASE);
+	grace_period();
+	free(old);
+}
+
+/*
+ * Translate [va, va + len): the table for whole pages, the snapshot for
+ * split ones; IOVA-contiguous means one iova - va throughout.
+ */
+static uint64_t
+translate_range(uint64_t va, uint64_t len)
+{
+	const struct split_snapshot *s = __atomic_load_n(&split, __ATOMIC_ACQUIRE);
+	uint64_t cur = va, end = va + len, delta = 0, d, next;
+	int first = 1;
+
+	if (len == 0 || end < va)
+		return RTE_BAD_IOVA;
+	while (cur < end) {
+		uint64_t page = cur >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT;
+		uint64_t e = cur < TABLE_LIMIT ?
+			__rte_eal_iommu_xlate_entry(&rte_eal_iommu_xlate, page) :
+			RTE_EAL_IOMMU_XLATE_SPLIT;
+
+		if (e & RTE_EAL_IOMMU_XLATE_VALID) {
+			d = e & ~RTE_EAL_IOMMU_XLATE_FLAGS;
+			next = (page + 1) * PAGE_SZ;
+		} else if (e & RTE_EAL_IOMMU_XLATE_SPLIT) {
+			const struct split_mapping *m = split_find(s, cur);
+
+			if (m == NULL)
+				return RTE_BAD_IOVA;
+			d = m->iova - m->va;
+			next = m->va + m->len;
+		} else {
+			return RTE_BAD_IOVA;
+		}
+		if (!first && d != delta)
+			return RTE_BAD_IOVA;
+		delta = d;
+		first = 0;
+		if (next <= cur)
+			break; /* the top of the address space */
+		cur = next;
+	}
+	return va + delta;
+}
+
+/* This thread's pool slot, claimed on its first lookup; -1 if none is left. */
+static int
+claim_slot(void)
+{
+	int i, expected;
+
+	if (pool_slot >= 0)
+		return pool_slot;
+	for (i = 0; i < POOL_SLOTS; i++) {
+		expected = 0;
+		if (__atomic_compare_exchange_n(&pool[i].used, &expected, 1, 0,
+				__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			pool_slot = i;
+			pthread_setspecific(pool_key, (void *)(uintptr_t)(i + 1));
+			return i;
+		}
+	}
+	return -1;
+}
+
+uint64_t
+rte_eal_iommu_lookup_slow(const void *va, size_t len)
+{
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	unsigned int lcore = rte_lcore_id();
+	uint64_t *seqp, seq, iova;
+	int slot;
+
+	if (lcore < RTE_MAX_LCORE) {
+		seqp = &x->reader[lcore].seq;
+	} else {
+		slot = claim_slot();
+		if (slot < 0) {
+			/* Every slot taken: serialise with the writers instead. */
+			pthread_mutex_lock(&eal_iommu.lock);
+			iova = translate_range((uintptr_t)va, len);
+			pthread_mutex_unlock(&eal_iommu.lock);
+			return iova;
+		}
+		seqp = &pool[slot].seq;
+	}
+	seq = *seqp + 1;
+	__atomic_store_n(seqp, seq, __ATOMIC_RELAXED);
+	if (x->fence)
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	else
+		rte_compiler_barrier();
+	iova = translate_range((uintptr_t)va, len);
+	__atomic_store_n(seqp, seq + 1, __ATOMIC_RELEASE);
+	return iova;
+}
+
+int
+eal_iommu_xlate_insert(uint64_t va, uint64_t iova, uint64_t len)
+{
+	int ret;
+
+	pthread_mutex_lock(&eal_iommu.lock);
+	ret = iommu_xlate_insert_locked(va, iova, len);
+	pthread_mutex_unlock(&eal_iommu.lock);
+	return ret;
+}
+
+void
+eal_iommu_xlate_remove(uint64_t va, uint64_t len)
+{
+	pthread_mutex_lock(&eal_iommu.lock);
+	iommu_xlate_remove_locked(va, len);
+	pthread_mutex_unlock(&eal_iommu.lock);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef IOMMU_XLATE_H
+#define IOMMU_XLATE_H
+
+/*
+ * The writer side of the fast-path table (rte_eal_iommu_lookup.h). Callers
+ * hold eal_iommu.lock; readers take no lock. Adding never makes a reader's
+ * cached entry stale (VA ranges never overlap, and only whole-page entries
+ * are cached); removing bumps the epoch and waits for every lookup in
+ * flight, so none returns the old translation after removal returns.
+ */
+
+#include <stdint.h>
+
+/* Add [va, va + len) -> iova; -ENOMEM leaves the table as it was. */
+int iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len);
+
+/* Remove [va, va + len), then wait until no lookup can still return it. */
+void iommu_xlate_remove_locked(uint64_t va, uint64_t len);
+
+/* Remove everything (closing the IOAS). */
+void iommu_xlate_clear_locked(void);
+
+#endif /* IOMMU_XLATE_H */

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef RTE_EAL_IOMMU_LOOKUP_H
+#define RTE_EAL_IOMMU_LOOKUP_H
+
+/**
+ * @file
+ * VA -> IOVA translation for the fast path.
+ *
+ * rte_eal_iommu_lookup() translates any VA the IOAS maps (DPDK memory under
+ * every policy, external memory, application buffers) without locks, atomic
+ * read-modify-writes or system calls: a per-lcore cache of 2 MiB pages in
+ * front of a shared two-level table (1 GiB blocks of 2 MiB entries, each
+ * holding iova - va). A 2 MiB page shared by several mappings, and VAs at or
+ * above 2^48, are answered by a binary search in a published snapshot of
+ * those mappings (out of line, still lock-free).
+ *
+ * Contract:
+ * - a lookup that starts after a mapping call returned sees the mapping;
+ * - once an unmap call returns, no lookup on any thread returns the old
+ *   translation: the unmap waits for lookups in flight to finish;
+ * - a lookup never blocks; it may return a translation that an unmap running
+ *   at the same time is about to remove. Stop using an IOVA before unmapping
+ *   its memory, as with any DMA address.
+ * Threads without an lcore id (non-EAL threads not registered with
+ * rte_thread_register()) take the out-of-line path, a little slower.
+ *
+ * In a secondary process the table covers DPDK memory, kept in step with the
+ * primary's; external memory and buffers the primary maps are not in it.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_compat.h>
+#include <rte_lcore.h>
+#include <rte_memory.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** 2 MiB pages; 512 of them per 1 GiB block; VAs below 2^48 in the table. */
+#define RTE_EAL_IOMMU_XLATE_PAGE_SHIFT 21
+#define RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT 30
+#define RTE_EAL_IOMMU_XLATE_VA_BITS 48
+#define RTE_EAL_IOMMU_XLATE_BLOCKS \
+	(1u << (RTE_EAL_IOMMU_XLATE_VA_BITS - RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT))
+#define RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK \
+	(1u << (RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT - RTE_EAL_IOMMU_XLATE_PAGE_SHIFT))
+/** Pages each lcore caches (direct-mapped). */
+#define RTE_EAL_IOMMU_XLATE_CACHE 256
+
+/*
+ * A table entry: 0 when nothing is mapped there; else iova - va (a multiple
+ * of 4 KiB) with VALID set when one mapping covers the whole 2 MiB page, or
+ * SPLIT when several mappings share it (ask the snapshot).
+ */
+#define RTE_EAL_IOMMU_XLATE_VALID UINT64_C(1)
+#define RTE_EAL_IOMMU_XLATE_SPLIT UINT64_C(2)
+#define RTE_EAL_IOMMU_XLATE_FLAGS UINT64_C(0xfff)
+
+/** @internal A cached page: its number and its VALID entry. */
+struct rte_eal_iommu_xlate_cached {
+	uint64_t page;
+	uint64_t entry;
+};
+
+/** @internal One lcore's reader state; written only by that lcore. */
+struct rte_eal_iommu_xlate_reader {
+	uint64_t seq; /**< odd while a lookup runs */
+	uint64_t epoch; /**< the epoch the cache is valid for */
+	struct rte_eal_iommu_xlate_cached cache[RTE_EAL_IOMMU_XLATE_CACHE];
+} __rte_cache_aligned;
+
+/** @internal The shared table. Writers hold the library's lock. */
+struct rte_eal_iommu_xlate {
+	uint64_t epoch; /**< changes when a translation goes away */
+	int fence; /**< readers must fence (no membarrier in this kernel) */
+	struct rte_eal_iommu_xlate_reader reader[RTE_MAX_LCORE];
+	uint64_t *block[RTE_EAL_IOMMU_XLATE_BLOCKS]; /**< 512 entries each, or NULL */
+} __rte_cache_aligned;
+
+/** @internal */
+extern struct rte_eal_iommu_xlate rte_eal_iommu_xlate;
+
+/**
+ * @internal Out-of-line lookup: threads without an lcore id, split pages,
+ * VAs at or above 2^48, ranges beyond one page.
+ */
+__rte_experimental
+uint64_t rte_eal_iommu_lookup_slow(const void *va, size_t len);
+
+/** @internal Empty this lcore's cache and make it valid for epoch. */
+__rte_experimental
+void rte_eal_iommu_xlate_flush(struct rte_eal_iommu_xlate_reader *r,
+		uint64_t epoch);
+
+/** @internal The table entry of a 2 MiB page. */
+static __rte_always_inline uint64_t
+__rte_eal_iommu_xlate_entry(const struct rte_eal_iommu_xlate *x, uint64_t page)
+{
+	const uint64_t *block = __atomic_load_n(
+		&x->block[page >> (RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT -
+			RTE_EAL_IOMMU_XLATE_PAGE_SHIFT)], __ATOMIC_ACQUIRE);
+
+	if (block == NULL)
+		return 0;
+	return __atomic_load_n(
+		&block[page & (RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK - 1)],
+		__ATOMIC_RELAXED);
+}
+
+/** @internal The entry for [va, va + len), len within one 2 MiB page. */
+static __rte_always_inline uint64_t
+__rte_eal_iommu_lookup_page(uint64_t va)
+{
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	struct rte_eal_iommu_xlate_reader *r = &x->reader[rte_lcore_id()];
+	uint64_t page = va >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT;
+	uint64_t seq = r->seq + 1, epoch, entry;
+	struct rte_eal_iommu_xlate_cached *c;
+
+	/* Announce the lookup before reading anything an unmap may change. */
+	__atomic_store_n(&r->seq, seq, __ATOMIC_RELAXED);
+	if (unlikely(x->fence))
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	else
+		rte_compiler_barrier();
+	epoch = __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE);
+	if (unlikely(r->epoch != epoch))
+		rte_eal_iommu_xlate_flush(r, epoch);
+	c = &r->cache[page & (RTE_EAL_IOMMU_XLATE_CACHE - 1)];
+	if (likely(c->page == page)) {
+		entry = c->entry;
+	} else {
+		entry = __rte_eal_iommu_xlate_entry(x, page);
+		if (entry & RTE_EAL_IOMMU_XLATE_VALID) {
+			c->page = page;
+			c->entry = entry;
+		}
+	}
+	__atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
+	return entry;
+}
+
+/**
+ * Translate a VA through every mapping of the IOAS.
+ *
+ * @return
+ *   The IOVA, or RTE_BAD_IOVA if va is not mapped.
+ */
+static __rte_always_inline uint64_t
+rte_eal_iommu_lookup(const void *va)
+{
+	uint64_t v = (uintptr_t)va, entry;
+
+	if (unlikely(rte_lcore_id() >= RTE_MAX_LCORE ||
+		     (v >> RTE_EAL_IOMMU_XLATE_VA_BITS) != 0))
+		return rte_eal_iommu_lookup_slow(va, 1);
+	entry = __rte_eal_iommu_lookup_page(v);
+	if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
+		return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+	if (entry & RTE_EAL_IOMMU_XLATE_SPLIT)
+		return rte_eal_iommu_lookup_slow(va, 1);
+	return RTE_BAD_IOVA;
+}
+
+/**
+ * Translate [va, va + len), which must be mapped as a whole and
+ * IOVA-contiguous (possibly across several mappings).
+ *
+ * @return
+ *   The IOVA of va, or RTE_BAD_IOVA if a byte is not mapped, the range is
+ *   not IOVA-contiguous, or len is 0.
+ */
+static __rte_always_inline uint64_t
+rte_eal_iommu_lookup_len(const void *va, size_t len)
+{
+	uint64_t v = (uintptr_t)va, entry;
+
+	/* The common case: within one 2 MiB page that one mapping covers. */
+	if (likely(len != 0 && rte_lcore_id() < RTE_MAX_LCORE &&
+		   ((v ^ (v + len - 1)) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == 0 &&
+		   (v >> RTE_EAL_IOMMU_XLATE_VA_BITS) == 0)) {
+		entry = __rte_eal_iommu_lookup_page(v);
+		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
+			return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+		if (!(entry & RTE_EAL_IOMMU_XLATE_SPLIT))
+			return RTE_BAD_IOVA;
+	}
+	if (len == 0)
+		return RTE_BAD_IOVA;
+	return rte_eal_iommu_lookup_slow(va, len);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_EAL_IOMMU_LOOKUP_H */
