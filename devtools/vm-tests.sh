@@ -191,6 +191,8 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- extmem_dma_map_autotest
 	run_case mock_app_buffer app_buffer_dma_autotest \
 		"$TEST_APP" "${EAL[@]}" -- app_buffer_dma_autotest
+	run_case mock_xlate_stress xlate_stress_autotest \
+		"$TEST_APP" "${EAL[@]}" -- xlate_stress_autotest
 	run_case mock_telemetry telemetry_check telemetry_check
 	run_case mock_mp_va mp_secondary_autotest mp_check va
 	run_case mock_mp_window mp_secondary_autotest mp_check window \
