@@ -6,6 +6,10 @@
 #   devtools/bench.sh map-init   start-up mapping of 1 GiB of 2 MiB pages:
 #                                the plug-in vs a bare IOMMU_IOAS_MAP loop,
 #                                each IOAS with a VT-d device (test VM, vtd48)
+#   devtools/bench.sh lookup     VA -> IOVA lookups at 1, 16 and 128 GiB, vs
+#                                DPDK's and reference translations, 1 and 2
+#                                lcores (this machine: needs a real clock, two
+#                                cores, and hugepages for PA mode)
 #
 # Results and how to read them: doc/guides/performance.rst.
 set -euo pipefail
@@ -32,7 +36,37 @@ in_vm_map_init()
 		--log-level=lib.eal_iommu:warning -- map_init_perf
 }
 
+# Hugepages for EAL's PA mode (rte_mem_virt2iova() reads pagemap there).
+ensure_hugepages()
+{
+	local n=/proc/sys/vm/nr_hugepages
+	if [ "$(cat $n)" -lt 64 ] && [ -w $n ]; then
+		echo 64 > $n
+	fi
+	if ! grep -q '^hugetlbfs ' /proc/mounts && [ "$(id -u)" = 0 ]; then
+		mkdir -p /dev/hugepages
+		mount -t hugetlbfs hugetlbfs /dev/hugepages
+	fi
+	[ "$(cat $n)" -ge 32 ] && grep -q '^hugetlbfs ' /proc/mounts
+}
+
 case "${1:-}" in
+lookup)
+	"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
+	. "$DEVTOOLS_DIR/paths.sh"
+	CASE_LOG_DIR=/dev/null
+	. "$DEVTOOLS_DIR/cases.sh"
+	[ "$(nproc)" -ge 2 ] || die "the lookup benchmark needs two cores"
+	if ensure_hugepages; then
+		mem=(--iova-mode=pa -m 64)
+	else
+		log "no hugepages: EAL runs in VA mode, where rte_mem_virt2iova() only returns the VA"
+		mem=(--no-huge -m 64)
+	fi
+	echo "== lookup: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) cores"
+	exec "$TEST_APP" -l 0-1 "${mem[@]}" --no-pci --file-prefix=bench-lookup \
+		--log-level=lib.eal_iommu:warning -- lookup_perf
+	;;
 --in-vm)
 	. "$DEVTOOLS_DIR/paths.sh"
 	CASE_LOG_DIR=/dev/null
@@ -45,7 +79,7 @@ map-init)
 		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm map-init
 	;;
 *)
-	sed -n '4,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

@@ -23,7 +23,7 @@ MUTANTS=(
 	"failure_not_recorded@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\tiommu_failure_record_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
 	"secondary_assumes_va@lib/eal_iommu/iommu_dma.c@s/if \(eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA\)/if (1)/@mock@mock_mp_window@mp_secondary_autotest"
 	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
-	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, x->epoch \+ 1,/__atomic_store_n(\&x->epoch, x->epoch,/@mock@mock_xlate_stress@xlate_stress_autotest"
+	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"
 	"no_early_refusal@lib/eal_iommu/iommu_startup.c@s/\tif \(forced == RTE_IOVA_VA\)\n\t\treturn iommu_fail\(refuse_va_windows/\tif (0)\n\t\treturn iommu_fail(refuse_va_windows/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 )

@@ -6,13 +6,15 @@
  * The fast-path table: writer side, the snapshot of split mappings, the
  * out-of-line lookup and the grace period.
  *
- * Readers announce a lookup by making their sequence number odd (a plain
- * store to their own cache line) and finish it by making it even. A writer
- * removing a translation clears it, bumps the epoch (which invalidates every
- * lcore's cache), issues membarrier(PRIVATE_EXPEDITED) so every running
- * reader's announcement is visible to it and every later lookup sees the
- * cleared entry, then waits for each reader with an odd sequence number to
- * move on. Without membarrier, readers fence after announcing instead.
+ * Readers announce a lookup by storing the epoch it starts in into their
+ * own cache line, and finish it by storing 0. A writer removing a
+ * translation clears it, bumps the epoch to E + 1 (which invalidates every
+ * lcore's cache: readers check it after announcing), issues
+ * membarrier(PRIVATE_EXPEDITED) so every running reader's announcement is
+ * visible to it and every later lookup sees the cleared entry, then waits
+ * while any reader is in a lookup that started in epoch E or before.
+ * Without membarrier, mprotect() on a page of ours stands in for it: the
+ * TLB shootdown interrupts every CPU running the process, a full barrier.
  */
 
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -56,10 +59,11 @@ struct split_snapshot {
 
 static struct split_snapshot *split; /* published: readers load it */
 static int use_membarrier;
+static volatile uint8_t *barrier_page; /* for the mprotect() fallback */
 
 /* Reader slots for non-EAL threads: claimed once per thread. */
 static struct {
-	uint64_t seq;
+	uint64_t active;
 	int used;
 } __rte_cache_aligned pool[POOL_SLOTS];
 static pthread_key_t pool_key;
@@ -77,11 +81,43 @@ RTE_INIT(iommu_xlate_init)
 
 	if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
 	    syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
-		    0, 0) == 0)
+		    0, 0) == 0) {
 		use_membarrier = 1;
-	else
-		rte_eal_iommu_xlate.fence = 1;
+	} else {
+		barrier_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (barrier_page == MAP_FAILED)
+			barrier_page = NULL;
+	}
 	pthread_key_create(&pool_key, release_slot);
+}
+
+/*
+ * A full barrier on every CPU running this process: readers' plain stores
+ * before it are visible after it, and their loads after it see our stores.
+ */
+static void
+asymmetric_barrier(void)
+{
+	if (use_membarrier) {
+		syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+	} else if (barrier_page != NULL) {
+		*barrier_page = 1; /* populated, so the downgrade shoots down TLBs */
+		mprotect((void *)(uintptr_t)barrier_page, 4096, PROT_READ);
+		mprotect((void *)(uintptr_t)barrier_page, 4096, PROT_READ | PROT_WRITE);
+	} else {
+		IOMMU_LOG(ERR, "no membarrier() and no barrier page: a lookup may briefly see a removed translation");
+	}
+}
+
+/* Wait while a reader is in a lookup that started in epoch old or before. */
+static void
+wait_reader(const uint64_t *active, uint64_t old)
+{
+	uint64_t a;
+
+	while ((a = __atomic_load_n(active, __ATOMIC_ACQUIRE)) != 0 && a <= old)
+		rte_pause();
 }
 
 /* Wait until no lookup that started before now is still running. */
@@ -89,36 +125,27 @@ static void
 grace_period(void)
 {
 	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	uint64_t old = x->epoch;
 	unsigned int i;
-	uint64_t seq;
 
-	__atomic_store_n(&x->epoch, x->epoch + 1, __ATOMIC_RELEASE);
-	if (use_membarrier)
-		syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-	else
-		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		seq = __atomic_load_n(&x->reader[i].seq, __ATOMIC_ACQUIRE);
-		while ((seq & 1) && __atomic_load_n(&x->reader[i].seq,
-				__ATOMIC_ACQUIRE) == seq)
-			rte_pause();
-	}
-	for (i = 0; i < POOL_SLOTS; i++) {
-		seq = __atomic_load_n(&pool[i].seq, __ATOMIC_ACQUIRE);
-		while ((seq & 1) && __atomic_load_n(&pool[i].seq,
-				__ATOMIC_ACQUIRE) == seq)
-			rte_pause();
-	}
+	__atomic_store_n(&x->epoch, old + 1, __ATOMIC_RELEASE);
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	asymmetric_barrier();
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		wait_reader(&x->reader[i].active, old);
+	for (i = 0; i < POOL_SLOTS; i++)
+		wait_reader(&pool[i].active, old);
 }
 
 void
-rte_eal_iommu_xlate_flush(struct rte_eal_iommu_xlate_reader *r, uint64_t epoch)
+rte_eal_iommu_xlate_flush(unsigned int lcore, uint64_t epoch)
 {
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
 	unsigned int i;
 
 	for (i = 0; i < RTE_EAL_IOMMU_XLATE_CACHE; i++)
-		r->cache[i].page = UINT64_MAX;
-	r->epoch = epoch;
+		x->reader[lcore].cache[i].page = UINT64_MAX;
+	x->reader[lcore].epoch = epoch;
 }
 
 static uint64_t *
@@ -377,11 +404,11 @@ rte_eal_iommu_lookup_slow(const void *va, size_t len)
 {
 	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
 	unsigned int lcore = rte_lcore_id();
-	uint64_t *seqp, seq, iova;
+	uint64_t *active, iova;
 	int slot;
 
 	if (lcore < RTE_MAX_LCORE) {
-		seqp = &x->reader[lcore].seq;
+		active = &x->reader[lcore].active;
 	} else {
 		slot = claim_slot();
 		if (slot < 0) {
@@ -391,16 +418,13 @@ rte_eal_iommu_lookup_slow(const void *va, size_t len)
 			pthread_mutex_unlock(&eal_iommu.lock);
 			return iova;
 		}
-		seqp = &pool[slot].seq;
+		active = &pool[slot].active;
 	}
-	seq = *seqp + 1;
-	__atomic_store_n(seqp, seq, __ATOMIC_RELAXED);
-	if (x->fence)
-		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	else
-		rte_compiler_barrier();
+	__atomic_store_n(active, __atomic_load_n(&x->epoch, __ATOMIC_RELAXED),
+		__ATOMIC_RELAXED);
+	rte_compiler_barrier();
 	iova = translate_range((uintptr_t)va, len);
-	__atomic_store_n(seqp, seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(active, 0, __ATOMIC_RELEASE);
 	return iova;
 }
 

@@ -11,11 +11,12 @@
  *
  * rte_eal_iommu_lookup() translates any VA the IOAS maps (DPDK memory under
  * every policy, external memory, application buffers) without locks, atomic
- * read-modify-writes or system calls: a per-lcore cache of 2 MiB pages in
- * front of a shared two-level table (1 GiB blocks of 2 MiB entries, each
- * holding iova - va). A 2 MiB page shared by several mappings, and VAs at or
- * above 2^48, are answered by a binary search in a published snapshot of
- * those mappings (out of line, still lock-free).
+ * read-modify-writes or system calls: a per-lcore cache of the two 2 MiB
+ * pages the lcore used last, in the same cache line as its lookup
+ * announcement, in front of a shared two-level table (1 GiB blocks of 2 MiB
+ * entries, each holding iova - va). A 2 MiB page shared by several
+ * mappings, and VAs at or above 2^48, are answered by a binary search in a
+ * published snapshot of those mappings (out of line, still lock-free).
  *
  * Contract:
  * - a lookup that starts after a mapping call returned sees the mapping;
@@ -53,8 +54,8 @@ extern "C" {
 	(1u << (RTE_EAL_IOMMU_XLATE_VA_BITS - RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT))
 #define RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK \
 	(1u << (RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT - RTE_EAL_IOMMU_XLATE_PAGE_SHIFT))
-/** Pages each lcore caches (direct-mapped). */
-#define RTE_EAL_IOMMU_XLATE_CACHE 256
+/** Pages each lcore caches: the two it used last, in its own cache line. */
+#define RTE_EAL_IOMMU_XLATE_CACHE 2
 
 /*
  * A table entry: 0 when nothing is mapped there; else iova - va (a multiple
@@ -71,9 +72,12 @@ struct rte_eal_iommu_xlate_cached {
 	uint64_t entry;
 };
 
-/** @internal One lcore's reader state; written only by that lcore. */
+/**
+ * @internal One lcore's reader state, in one cache line written only by
+ * that lcore: the lookup announcement and its cache, most recent first.
+ */
 struct rte_eal_iommu_xlate_reader {
-	uint64_t seq; /**< odd while a lookup runs */
+	uint64_t active; /**< while a lookup runs: the epoch it started in; else 0 */
 	uint64_t epoch; /**< the epoch the cache is valid for */
 	struct rte_eal_iommu_xlate_cached cache[RTE_EAL_IOMMU_XLATE_CACHE];
 } __rte_cache_aligned;
@@ -81,7 +85,6 @@ struct rte_eal_iommu_xlate_reader {
 /** @internal The shared table. Writers hold the library's lock. */
 struct rte_eal_iommu_xlate {
 	uint64_t epoch; /**< changes when a translation goes away */
-	int fence; /**< readers must fence (no membarrier in this kernel) */
 	struct rte_eal_iommu_xlate_reader reader[RTE_MAX_LCORE];
 	uint64_t *block[RTE_EAL_IOMMU_XLATE_BLOCKS]; /**< 512 entries each, or NULL */
 } __rte_cache_aligned;
@@ -96,10 +99,9 @@ extern struct rte_eal_iommu_xlate rte_eal_iommu_xlate;
 __rte_experimental
 uint64_t rte_eal_iommu_lookup_slow(const void *va, size_t len);
 
-/** @internal Empty this lcore's cache and make it valid for epoch. */
+/** @internal Empty lcore's cache and make it valid for epoch. */
 __rte_experimental
-void rte_eal_iommu_xlate_flush(struct rte_eal_iommu_xlate_reader *r,
-		uint64_t epoch);
+void rte_eal_iommu_xlate_flush(unsigned int lcore, uint64_t epoch);
 
 /** @internal The table entry of a 2 MiB page. */
 static __rte_always_inline uint64_t
@@ -116,36 +118,45 @@ __rte_eal_iommu_xlate_entry(const struct rte_eal_iommu_xlate *x, uint64_t page)
 		__ATOMIC_RELAXED);
 }
 
-/** @internal The entry for [va, va + len), len within one 2 MiB page. */
+/*
+ * @internal The entry of va's 2 MiB page (for VAs above the table: SPLIT).
+ * The lookup announces itself with the epoch it starts in, then reads the
+ * epoch again (an unmap may have begun in between) to check its cache.
+ * Only plain stores to the lcore's own line: no atomic read-modify-write,
+ * and no dependency from one lookup to the next.
+ */
 static __rte_always_inline uint64_t
 __rte_eal_iommu_lookup_page(uint64_t va)
 {
 	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
-	struct rte_eal_iommu_xlate_reader *r = &x->reader[rte_lcore_id()];
-	uint64_t page = va >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT;
-	uint64_t seq = r->seq + 1, epoch, entry;
+	unsigned int lcore = rte_lcore_id();
+	struct rte_eal_iommu_xlate_reader *r = &x->reader[lcore];
+	uint64_t page = va >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT, epoch, entry;
 	struct rte_eal_iommu_xlate_cached *c;
 
-	/* Announce the lookup before reading anything an unmap may change. */
-	__atomic_store_n(&r->seq, seq, __ATOMIC_RELAXED);
-	if (unlikely(x->fence))
-		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	else
-		rte_compiler_barrier();
+	/* The writer's membarrier() orders this store before the loads below. */
+	__atomic_store_n(&r->active, __atomic_load_n(&x->epoch, __ATOMIC_RELAXED),
+		__ATOMIC_RELAXED);
+	rte_compiler_barrier();
 	epoch = __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE);
 	if (unlikely(r->epoch != epoch))
-		rte_eal_iommu_xlate_flush(r, epoch);
-	c = &r->cache[page & (RTE_EAL_IOMMU_XLATE_CACHE - 1)];
-	if (likely(c->page == page)) {
-		entry = c->entry;
-	} else {
+		rte_eal_iommu_xlate_flush(lcore, epoch);
+	c = r->cache;
+	if (likely(c[0].page == page)) {
+		entry = c[0].entry;
+	} else if (c[1].page == page) {
+		entry = c[1].entry;
+	} else if (likely((va >> RTE_EAL_IOMMU_XLATE_VA_BITS) == 0)) {
 		entry = __rte_eal_iommu_xlate_entry(x, page);
 		if (entry & RTE_EAL_IOMMU_XLATE_VALID) {
-			c->page = page;
-			c->entry = entry;
+			c[1] = c[0];
+			c[0].page = page;
+			c[0].entry = entry;
 		}
+	} else {
+		entry = RTE_EAL_IOMMU_XLATE_SPLIT;
 	}
-	__atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->active, 0, __ATOMIC_RELEASE);
 	return entry;
 }
 
@@ -160,8 +171,7 @@ rte_eal_iommu_lookup(const void *va)
 {
 	uint64_t v = (uintptr_t)va, entry;
 
-	if (unlikely(rte_lcore_id() >= RTE_MAX_LCORE ||
-		     (v >> RTE_EAL_IOMMU_XLATE_VA_BITS) != 0))
+	if (unlikely(rte_lcore_id() >= RTE_MAX_LCORE))
 		return rte_eal_iommu_lookup_slow(va, 1);
 	entry = __rte_eal_iommu_lookup_page(v);
 	if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
@@ -186,8 +196,7 @@ rte_eal_iommu_lookup_len(const void *va, size_t len)
 
 	/* The common case: within one 2 MiB page that one mapping covers. */
 	if (likely(len != 0 && rte_lcore_id() < RTE_MAX_LCORE &&
-		   ((v ^ (v + len - 1)) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == 0 &&
-		   (v >> RTE_EAL_IOMMU_XLATE_VA_BITS) == 0)) {
+		   ((v ^ (v + len - 1)) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == 0)) {
 		entry = __rte_eal_iommu_lookup_page(v);
 		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
 			return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
