@@ -18,18 +18,9 @@ set -euo pipefail
 NIC0=0000:00:10.0
 NIC1=0000:00:11.0
 
-bind_vfio()
-{
-	local dev=/sys/bus/pci/devices/$1
-	echo vfio-pci > "$dev/driver_override"
-	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
-	echo "$1" > /sys/bus/pci/drivers_probe
-}
-
 in_vm_map_init()
 {
-	bind_vfio $NIC0
-	bind_vfio $NIC1
+	bind_vfio $NIC0 && bind_vfio $NIC1 || die "cannot bind the NICs to vfio-pci"
 	echo "== map-init: $(uname -r), TCG VM, $(nproc) vCPUs, VT-d 48-bit"
 	IOMMU_TEST_PCI_DEV2=$NIC1 exec "$TEST_APP" -l 0 --no-pci -m 1024 \
 		--file-prefix=bench -d "$PLUGIN" -a bus=iommufd,attach=$NIC0 \

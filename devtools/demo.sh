@@ -18,10 +18,7 @@ CASE_LOG_DIR=/dev/null
 EAL=(-l 0 --no-pci -m 32 --file-prefix=iommufd-demo -d "$PLUGIN")
 
 if [ "${1:-}" = --in-vm ]; then
-	dev=/sys/bus/pci/devices/$IOMMU_TEST_PCI_DEV
-	echo vfio-pci > "$dev/driver_override"
-	[ -e "$dev/driver" ] && echo "$IOMMU_TEST_PCI_DEV" > "$dev/driver/unbind"
-	echo "$IOMMU_TEST_PCI_DEV" > /sys/bus/pci/drivers_probe
+	bind_vfio "$IOMMU_TEST_PCI_DEV" || die "cannot bind $IOMMU_TEST_PCI_DEV to vfio-pci"
 	echo "== test VM: $(uname -r), $IOMMU_TEST_PCI_DEV (e1000e) bound to vfio-pci"
 	exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
 fi

@@ -68,3 +68,15 @@ need_root()
 {
 	[ "$(id -u)" = 0 ] || die "$1 needs root (run as root or with sudo)"
 }
+
+# Hand PCI device $1 to vfio-pci (driver_override, unbind, probe); in the VM.
+bind_vfio()
+{
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev" ] || { echo "no PCI device $1" >&2; return 1; }
+	echo vfio-pci > "$dev/driver_override"
+	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
+	echo "$1" > /sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] ||
+		{ echo "$1 did not bind to vfio-pci" >&2; return 1; }
+}

@@ -20,15 +20,10 @@ EAL=(-l 0-1 --no-pci -m 64 --file-prefix=vmtest -d "$PLUGIN"
 
 NIC1=0000:00:11.0
 
-# Hand a PCI device to vfio-pci (in the VM only).
-bind_vfio()
+# bind_vfio (lib.sh), reporting a failure as a test result.
+bind_nic()
 {
-	local dev=/sys/bus/pci/devices/$1
-	echo vfio-pci > "$dev/driver_override"
-	[ -e "$dev/driver" ] && echo "$1" > "$dev/driver/unbind"
-	echo "$1" > /sys/bus/pci/drivers_probe
-	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] ||
-		{ echo "FAIL $CASE_WHERE/bind_vfio_$1: not bound to vfio-pci"; return 1; }
+	bind_vfio "$1" || { echo "FAIL $CASE_WHERE/bind_vfio_$1: not bound to vfio-pci"; return 1; }
 }
 
 # The two NICs share a qemu hub: stock testpmd (VFIO group, no plug-in)
@@ -204,7 +199,7 @@ mock)
 	done
 	;;
 vtd48)
-	bind_vfio $NIC0 && bind_vfio $NIC1 || exit 1
+	bind_nic $NIC0 && bind_nic $NIC1 || exit 1
 	run_case nic_hub nic_hub_check nic_hub_check
 	cdev_tests 48
 	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
@@ -216,7 +211,7 @@ vtd48)
 	stock_tests window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
 	;;
 vtd39)
-	bind_vfio $NIC0 || exit 1
+	bind_nic $NIC0 || exit 1
 	cdev_tests 39
 	policy_case vtd39_auto_va va -a bus=iommufd,attach=$NIC0
 	run_case vtd39_refuse_va eal_init_refuses_va eal_refuses_va_check

@@ -27,29 +27,6 @@
 #include "test_util.h"
 
 static struct test_segments segments;
-static int map_errno;
-
-static int
-map_dpdk_memory(void)
-{
-	int ret = rte_eal_iommu_map_dpdk_memory();
-
-	map_errno = rte_errno;
-	return ret;
-}
-
-/* The library and the kernel both hold no mapping. */
-static int
-check_ioas_empty(int fd, uint32_t ioas)
-{
-	uint64_t unmapped = UINT64_MAX;
-
-	TEST_ASSERT(rte_eal_iommu_maps(NULL, 0) == 0, "mappings recorded");
-	TEST_ASSERT(rte_eal_iommu_mapped_bytes() == 0, "mapped bytes recorded");
-	TEST_ASSERT(test_kernel_unmap_all(fd, ioas, &unmapped) == 0 && unmapped == 0,
-		"the kernel still had %" PRIu64 " bytes mapped", unmapped);
-	return TEST_SUCCESS;
-}
 
 static int
 test_ioas_map_rollback(void)
@@ -72,16 +49,16 @@ test_ioas_map_rollback(void)
 	ret = selftest_add_reserved(fd, ioas, victim->iova, victim->len);
 	TEST_ASSERT(ret == 0, "reserve IOVA 0x%" PRIx64 ": %s", victim->iova,
 		strerror(-ret));
-	ret = map_dpdk_memory();
-	TEST_ASSERT(ret < 0 && ret != -ERANGE && map_errno == -ret,
+	ret = test_map_dpdk_memory();
+	TEST_ASSERT(ret < 0 && ret != -ERANGE && test_map_errno == -ret,
 		"mapping over a kernel-reserved IOVA returned %d (rte_errno %d)",
-		ret, map_errno);
-	if (check_ioas_empty(fd, ioas) < 0)
+		ret, test_map_errno);
+	if (test_check_ioas_empty(fd, ioas) < 0)
 		return TEST_FAILED;
 
 	/* With fresh ranges, the pre-check refuses the victim's list window. */
 	TEST_ASSERT(rte_eal_iommu_ranges_refresh() == 0, "ranges refresh");
-	ret = test_capture_log(map_dpdk_memory, &log);
+	ret = test_capture_log(test_map_dpdk_memory, &log);
 	TEST_ASSERT(test_first_list_window(&base, &len) == 0 &&
 		victim->va >= base && victim->va < base + len,
 		"the reserved segment is not in the first memory list");
@@ -92,7 +69,7 @@ test_ioas_map_rollback(void)
 	free(log);
 	TEST_ASSERT(ret, "the error does not name the reserved segment's list (%s)",
 		expect);
-	return check_ioas_empty(fd, ioas);
+	return test_check_ioas_empty(fd, ioas);
 }
 
 REGISTER_IOMMU_TEST(ioas_map_rollback_autotest, test_ioas_map_rollback);

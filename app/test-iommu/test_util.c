@@ -13,6 +13,7 @@
 
 #include <linux/iommufd.h>
 
+#include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_memory.h>
 
@@ -95,6 +96,29 @@ test_kernel_unmap_all(int fd, uint32_t ioas_id, uint64_t *unmapped)
 		return -errno;
 	*unmapped = cmd.length;
 	return 0;
+}
+
+int test_map_errno;
+
+int
+test_map_dpdk_memory(void)
+{
+	int ret = rte_eal_iommu_map_dpdk_memory();
+
+	test_map_errno = rte_errno;
+	return ret;
+}
+
+int
+test_check_ioas_empty(int fd, uint32_t ioas_id)
+{
+	uint64_t unmapped = UINT64_MAX;
+
+	TEST_ASSERT(rte_eal_iommu_maps(NULL, 0) == 0, "mappings recorded");
+	TEST_ASSERT(rte_eal_iommu_mapped_bytes() == 0, "mapped bytes recorded");
+	TEST_ASSERT(test_kernel_unmap_all(fd, ioas_id, &unmapped) == 0 && unmapped == 0,
+		"the kernel still had %" PRIu64 " bytes mapped", unmapped);
+	return TEST_SUCCESS;
 }
 
 int

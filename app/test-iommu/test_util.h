@@ -24,6 +24,13 @@ int test_first_list_window(uint64_t *base, uint64_t *len);
 /* The library's mappings, copied into a malloc'd array; count or -errno. */
 int test_get_maps(struct rte_eal_iommu_map **maps);
 
+/* rte_eal_iommu_map_dpdk_memory(), keeping its rte_errno in test_map_errno. */
+int test_map_dpdk_memory(void);
+extern int test_map_errno;
+
+/* TEST_SUCCESS when neither the library nor the kernel maps anything. */
+int test_check_ioas_empty(int fd, uint32_t ioas_id);
+
 /* Ask the kernel to unmap everything in the IOAS; the unmapped byte count. */
 int test_kernel_unmap_all(int fd, uint32_t ioas_id, uint64_t *unmapped);
 

@@ -139,11 +139,8 @@ void iommu_pci_devices_foreach_locked(void (*fn)(const char *name,
  */
 unsigned int iommu_unmapped_segments_locked(int log);
 
-/* The VA span DPDK will reserve for its memory, predicted. */
-void iommu_predict_va_windows(uint64_t *base, uint64_t *len);
-
-/* --iova-mode as given on the command line, RTE_IOVA_DC if absent. */
-enum rte_iova_mode iommu_requested_iova_mode(void);
+/* Read a sysfs hugepage count (nr_hugepages); 0 or -1. */
+int iommu_nr_hugepages(const char *path, unsigned long *n);
 
 /*
  * Secondary process: keep the lookup table in step with DPDK memory as the

@@ -190,23 +190,17 @@ backable_bytes(int socket, uint64_t page_sz)
 {
 	char path[128];
 	unsigned long pages = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path),
 		"/sys/devices/system/node/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages",
 		socket, page_sz >> 10);
-	f = fopen(path, "r");
-	if (f == NULL) {
+	if (iommu_nr_hugepages(path, &pages) < 0) {
 		snprintf(path, sizeof(path),
 			"/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages",
 			page_sz >> 10);
-		f = fopen(path, "r");
+		if (iommu_nr_hugepages(path, &pages) < 0)
+			pages = 0;
 	}
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu", &pages) != 1)
-		pages = 0;
-	fclose(f);
 	return pages * page_sz;
 }
 

@@ -45,25 +45,32 @@ count_entries(const char *dir, const char *prefix, int (*keep)(const char *dir,
 	return n;
 }
 
+int
+iommu_nr_hugepages(const char *path, unsigned long *n)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (f == NULL)
+		return -1;
+	ok = fscanf(f, "%lu", n) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
 static int
 has_hugepages(const char *dir, const char *name)
 {
 	char path[512];
 	unsigned long n = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s/nr_hugepages", dir, name);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu", &n) != 1)
-		n = 0;
-	fclose(f);
-	return n > 0;
+	return iommu_nr_hugepages(path, &n) == 0 && n > 0;
 }
 
-void
-iommu_predict_va_windows(uint64_t *base, uint64_t *len)
+/* The VA span DPDK will reserve for its memory, predicted. */
+static void
+predict_va_windows(uint64_t *base, uint64_t *len)
 {
 	unsigned int sizes, nodes, types;
 	uint64_t per_type;
@@ -79,8 +86,9 @@ iommu_predict_va_windows(uint64_t *base, uint64_t *len)
 	*len = types * per_type + GB;
 }
 
-enum rte_iova_mode
-iommu_requested_iova_mode(void)
+/* --iova-mode as given on the command line, RTE_IOVA_DC if absent. */
+static enum rte_iova_mode
+requested_iova_mode(void)
 {
 	enum rte_iova_mode mode = RTE_IOVA_DC;
 	char buf[8192], *arg, *end;
@@ -128,14 +136,14 @@ refuse_va_windows(uint64_t base, uint64_t len, const char *why)
 int
 eal_iommu_startup_vote(enum rte_iova_mode *vote)
 {
-	enum rte_iova_mode forced = iommu_requested_iova_mode();
+	enum rte_iova_mode forced = requested_iova_mode();
 	enum rte_eal_iommu_policy policy;
 	uint64_t base, len;
 	int va_fits, phys;
 
 	pthread_mutex_lock(&eal_iommu.lock);
 	policy = eal_iommu.requested;
-	iommu_predict_va_windows(&base, &len);
+	predict_va_windows(&base, &len);
 	va_fits = iova_ranges_contain(&eal_iommu.ranges, base, len);
 	pthread_mutex_unlock(&eal_iommu.lock);
 	phys = rte_eal_using_phys_addrs();

@@ -81,33 +81,18 @@ iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set)
 	return 0;
 }
 
-int
-iommufd_ioas_map_fixed(int fd, uint32_t ioas_id, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-			IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = ioas_id,
-		.user_va = va,
-		.length = len,
-		.iova = iova,
-	};
-
-	return iommufd_call(fd, IOMMU_IOAS_MAP, &cmd);
-}
-
-int
-iommufd_ioas_map_any(int fd, uint32_t ioas_id, uint64_t va, uint64_t len,
+/* IOMMU_IOAS_MAP, readable and writable; *iova in and (not FIXED) out. */
+static int
+ioas_map(int fd, uint32_t ioas_id, uint64_t va, uint64_t len, uint32_t flags,
 		uint64_t *iova)
 {
 	struct iommu_ioas_map cmd = {
 		.size = sizeof(cmd),
-		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+		.flags = flags | IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
 		.ioas_id = ioas_id,
 		.user_va = va,
 		.length = len,
+		.iova = *iova,
 	};
 	int ret;
 
@@ -115,6 +100,21 @@ iommufd_ioas_map_any(int fd, uint32_t ioas_id, uint64_t va, uint64_t len,
 	if (ret == 0)
 		*iova = cmd.iova;
 	return ret;
+}
+
+int
+iommufd_ioas_map_fixed(int fd, uint32_t ioas_id, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	return ioas_map(fd, ioas_id, va, len, IOMMU_IOAS_MAP_FIXED_IOVA, &iova);
+}
+
+int
+iommufd_ioas_map_any(int fd, uint32_t ioas_id, uint64_t va, uint64_t len,
+		uint64_t *iova)
+{
+	*iova = 0;
+	return ioas_map(fd, ioas_id, va, len, 0, iova);
 }
 
 int
