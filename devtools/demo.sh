@@ -20,7 +20,13 @@ EAL=(-l 0 --no-pci -m 32 --file-prefix=iommufd-demo -d "$PLUGIN")
 if [ "${1:-}" = --in-vm ]; then
 	bind_vfio "$IOMMU_TEST_PCI_DEV" || die "cannot bind $IOMMU_TEST_PCI_DEV to vfio-pci"
 	echo "== test VM: $(uname -r), $IOMMU_TEST_PCI_DEV (e1000e) bound to vfio-pci"
-	exec "$TEST_APP" "${EAL[@]}" -- iommu_dump
+	echo "== 1. default policy (auto: IOVA = VA); the NIC attached at run time"
+	"$TEST_APP" "${EAL[@]}" -- iommu_dump || exit 1
+	echo
+	echo "== 2. -a bus=iommufd,policy=window,attach=$IOMMU_TEST_PCI_DEV --iova-mode=pa:"
+	echo "==    the NIC attached at start-up, one compact IOVA window per memory list"
+	IOMMU_TEST_PCI_DEV= exec "$TEST_APP" "${EAL[@]}" --iova-mode=pa \
+		-a bus=iommufd,policy=window,attach=$IOMMU_TEST_PCI_DEV -- iommu_dump
 fi
 
 if [ -r /dev/iommu ] && [ -w /dev/iommu ]; then

@@ -79,12 +79,20 @@ rte_eal_iommu_dump(FILE *f)
 		fprintf(f, "; NOT DMA-able: %u range(s), %s", eal_iommu.failures.count,
 			format_size(size, sizeof(size), eal_iommu.stats.failed_bytes));
 	fprintf(f, "\n");
-	fprintf(f, "  %-18s  %-18s  %-10s  %s\n", "VA", "IOVA", "LENGTH", "OWNER");
-	for (i = 0; i < t->count; i++) {
+	/* Areas contiguous in VA and IOVA, of one owner, on one row. */
+	fprintf(f, "  %-18s  %-18s  %-10s  %-6s  %s\n", "VA", "IOVA", "LENGTH",
+		"AREAS", "OWNER");
+	for (i = 0; i < t->count; ) {
 		const struct rte_eal_iommu_map *m = &t->maps[i];
+		uint64_t len = m->len;
+		unsigned int n = 1;
 
-		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %s\n",
-			m->va, m->iova, format_size(size, sizeof(size), m->len),
+		for (i++; i < t->count && t->maps[i].owner == m->owner &&
+		     t->maps[i].va == m->va + len && t->maps[i].iova == m->iova + len;
+		     i++, n++)
+			len += t->maps[i].len;
+		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %-6u  %s\n",
+			m->va, m->iova, format_size(size, sizeof(size), len), n,
 			iommu_owner_name(m->owner));
 	}
 out:
