@@ -21,7 +21,7 @@ MUTANTS=(
 	"window_iova_not_published@lib/eal_iommu/iommu_dpdk_memory.c@s/ms->iova = mem->segs\[i\].iova;/ms->iova = mem->segs[i].ms->iova;/@mock@mock_policy_window@ioas_policy_mock_autotest"
 	"no_protection@lib/eal_iommu/iommu_map.c@s/(iommu_protect_locked\(void\)\n\{\n)/\1\treturn 0;\n/@mock@mock_protect@ioas_protect_autotest"
 	"failure_not_recorded@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\tiommu_failure_record_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
-	"secondary_assumes_va@lib/eal_iommu/iommu_dma.c@s/if \(eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA\)/if (1)/@mock@mock_mp_window@mp_secondary_autotest"
+	"secondary_assumes_va@lib/eal_iommu/iommu_dpdk_memory.c@s/uint64_t iova = eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA \?/uint64_t iova = 1 ?/@mock@mock_mp_window@mp_secondary_autotest"
 	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
 	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"

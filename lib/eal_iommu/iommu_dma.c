@@ -10,6 +10,8 @@
 
 #include <rte_memory.h>
 
+#include "rte_eal_iommu_lookup.h"
+
 #include "eal_iommu_private.h"
 
 int
@@ -63,40 +65,23 @@ rte_eal_iommu_dma_unmap(void *va, size_t len)
 	return ret < 0 ? iommu_fail(ret) : 0;
 }
 
-/*
- * A secondary has no table: DPDK memory translates as the primary mapped
- * it, by its policy and the shared memory segments.
- */
-static uint64_t
-secondary_virt2iova(const void *va)
-{
-	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(va);
-	const struct rte_memseg *ms;
-
-	if (!eal_iommu.dpdk_mapped || msl == NULL || msl->external)
-		return RTE_BAD_IOVA;
-	ms = rte_mem_virt2memseg(va, msl);
-	if (ms == NULL || ms->addr == NULL || ms->iova == RTE_BAD_IOVA)
-		return RTE_BAD_IOVA;
-	if (eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA)
-		return (uintptr_t)va;
-	return ms->iova + ((uintptr_t)va - ms->addr_64);
-}
-
 uint64_t
 rte_eal_iommu_virt2iova(const void *va)
 {
 	const struct rte_eal_iommu_map *m;
 	uint64_t iova = RTE_BAD_IOVA;
+	int secondary;
 
 	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.secondary) {
-		iova = secondary_virt2iova(va);
-	} else {
+	secondary = eal_iommu.secondary;
+	if (!secondary) {
 		m = map_table_find(&eal_iommu.maps, (uintptr_t)va);
 		if (m != NULL)
 			iova = m->iova + ((uintptr_t)va - m->va);
 	}
 	pthread_mutex_unlock(&eal_iommu.lock);
+	/* A secondary has no mapping table: its lookup table follows DPDK memory. */
+	if (secondary)
+		iova = rte_eal_iommu_lookup_slow(va, 1);
 	return iova;
 }
