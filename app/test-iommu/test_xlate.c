@@ -22,7 +22,7 @@
 
 #include <rte_eal_iommu.h>
 #include <rte_eal_iommu_lookup.h>
-#include <eal_iommu_driver.h>
+#include <eal_iommu_test_hooks.h>
 
 #include "test.h"
 

@@ -33,6 +33,7 @@
 #include "rte_eal_iommu_lookup.h"
 #include "eal_iommu_private.h"
 #include "iommu_xlate.h"
+#include "eal_iommu_test_hooks.h"
 
 #define PAGE_SZ (UINT64_C(1) << RTE_EAL_IOMMU_XLATE_PAGE_SHIFT)
 #define PAGE_MASK (PAGE_SZ - 1)

@@ -5,7 +5,7 @@
 #ifndef EAL_IOMMU_DRIVER_H
 #define EAL_IOMMU_DRIVER_H
 
-/* Calls for the iommufd bus and the tests only (version.map INTERNAL). */
+/* Calls for the iommufd bus only (version.map INTERNAL). */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,14 +28,5 @@ int eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
  */
 __rte_internal
 int eal_iommu_startup_vote(enum rte_iova_mode *vote);
-
-/*
- * The lookup table alone, without the kernel: for unit tests and the
- * lookup benchmark, which build large tables with no memory behind them.
- */
-__rte_internal
-int eal_iommu_xlate_insert(uint64_t va, uint64_t iova, uint64_t len);
-__rte_internal
-void eal_iommu_xlate_remove(uint64_t va, uint64_t len);
 
 #endif /* EAL_IOMMU_DRIVER_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef EAL_IOMMU_TEST_HOOKS_H
+#define EAL_IOMMU_TEST_HOOKS_H
+
+/*
+ * Seams for the project's own tests and benchmarks (version.map INTERNAL,
+ * never installed): the lookup table alone, without the kernel, so unit
+ * tests and the lookup benchmark can build large tables with no memory
+ * behind them.
+ */
+
+#include <stdint.h>
+
+#include <rte_compat.h>
+
+__rte_internal
+int eal_iommu_xlate_insert(uint64_t va, uint64_t iova, uint64_t len);
+__rte_internal
+void eal_iommu_xlate_remove(uint64_t va, uint64_t len);
+
+#endif /* EAL_IOMMU_TEST_HOOKS_H */
