@@ -3,10 +3,37 @@
  */
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "iova_ranges.h"
 #include "test.h"
+
+/* A device attach as predicted: aperture and MSI window reserved. */
+static int
+test_reserve(void)
+{
+	struct iova_ranges set = { malloc(sizeof(struct iova_range)), 1, 1 };
+	char buf[128];
+
+	TEST_ASSERT(set.ranges != NULL, "no memory");
+	set.ranges[0] = (struct iova_range){ 0, UINT64_MAX };
+	TEST_ASSERT(iova_ranges_reserve(&set, 1ULL << 39, UINT64_MAX) == 0 &&
+		iova_ranges_reserve(&set, 0xfee00000, 0xfeefffff) == 0 &&
+		iova_ranges_reserve(&set, 0, 0xfff) == 0, "reserve");
+	iova_ranges_format(&set, buf, sizeof(buf));
+	TEST_ASSERT(strcmp(buf, "[0x1000, 0xfedfffff], [0xfef00000, 0x7fffffffff]") == 0,
+		"reserved: %s", buf);
+	/* Outside every range: no change; covering one: it goes. */
+	TEST_ASSERT(iova_ranges_reserve(&set, 1ULL << 40, 1ULL << 41) == 0 &&
+		set.count == 2, "reserving outside changed the set");
+	TEST_ASSERT(iova_ranges_reserve(&set, 0, 0xfeefffff) == 0 && set.count == 1 &&
+		set.ranges[0].start == 0xfef00000, "reserving a whole range");
+	TEST_ASSERT(iova_ranges_reserve(&set, 0, UINT64_MAX) == 0 && set.count == 0,
+		"reserving everything");
+	free(set.ranges);
+	return TEST_SUCCESS;
+}
 
 static int
 test_iova_ranges(void)
@@ -52,7 +79,7 @@ test_iova_ranges(void)
 	TEST_ASSERT(strcmp(buf, "(none)") == 0, "format empty: %s", buf);
 	iova_ranges_format(&set, buf, 8);
 	TEST_ASSERT(strlen(buf) == 7, "format truncates: %s", buf);
-	return TEST_SUCCESS;
+	return test_reserve();
 }
 
 REGISTER_IOMMU_TEST(iova_ranges_autotest, test_iova_ranges);

@@ -13,7 +13,7 @@
 static int
 insert(struct iommu_map_table *t, uint64_t va, uint64_t len)
 {
-	struct rte_eal_iommu_map m = {
+	struct iommu_map m = {
 		.va = va, .iova = va + 0x1000000000ULL, .len = len,
 		.owner = RTE_EAL_IOMMU_OWNER_DPDK,
 	};
@@ -36,7 +36,7 @@ static int
 test_map_table(void)
 {
 	struct iommu_map_table t = { 0 };
-	const struct rte_eal_iommu_map *m;
+	const struct iommu_map *m;
 	unsigned int i;
 
 	TEST_ASSERT(insert(&t, 10 * MB, 2 * MB) == 0, "insert");

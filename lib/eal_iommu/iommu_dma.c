@@ -11,8 +11,10 @@
 #include <rte_memory.h>
 
 #include "rte_eal_iommu_lookup.h"
-
-#include "eal_iommu_private.h"
+#include "eal_iommu_driver.h"
+#include "iommu_ioas.h"
+#include "iommu_map.h"
+#include "iommu_status.h"
 
 int
 eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
@@ -22,22 +24,24 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 	char where[32];
 	int ret;
 
-	pthread_mutex_lock(&eal_iommu.lock);
-	ret = eal_iommu.fd < 0 ? -ENODEV : iommu_primary_only_locked("DMA map");
+	iommu_ioas_lock();
+	ret = !iommu_ioas_is_open_locked() ? -ENODEV :
+		iommu_ioas_require_primary_locked("DMA map");
 	if (ret == 0) {
-		ret = iommu_map_locked((uintptr_t)va, len, want, owner, iova);
-		iommu_protect_locked();
+		ret = want == RTE_BAD_IOVA ?
+			iommu_map_any_locked((uintptr_t)va, len, owner, iova) :
+			iommu_map_fixed_locked((uintptr_t)va, len, want, owner);
 		if (want == RTE_BAD_IOVA)
 			snprintf(where, sizeof(where), "a kernel-chosen IOVA");
 		else
 			snprintf(where, sizeof(where), "IOVA 0x%" PRIx64, want);
 		if (ret < 0)
 			IOMMU_LOG(ERR, "cannot map VA %p length 0x%zx at %s in IOAS %u: %s",
-				va, len, where, eal_iommu.ioas_id,
+				va, len, where, iommu_ioas.ioas_id,
 				iommu_map_error_hint(-ret));
 	}
-	pthread_mutex_unlock(&eal_iommu.lock);
-	return ret < 0 ? iommu_fail(ret) : 0;
+	iommu_ioas_unlock();
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
 
 int
@@ -49,37 +53,33 @@ rte_eal_iommu_dma_map(void *va, size_t len, uint64_t *iova)
 int
 rte_eal_iommu_dma_unmap(void *va, size_t len)
 {
-	const struct rte_eal_iommu_map *m;
+	struct iommu_map m;
 	int ret;
 
-	pthread_mutex_lock(&eal_iommu.lock);
-	m = map_table_find(&eal_iommu.maps, (uintptr_t)va);
-	ret = eal_iommu.fd < 0 ? -ENODEV : iommu_primary_only_locked("DMA unmap");
-	if (ret == 0 && m != NULL && m->owner == RTE_EAL_IOMMU_OWNER_DPDK)
+	iommu_ioas_lock();
+	ret = !iommu_ioas_is_open_locked() ? -ENODEV :
+		iommu_ioas_require_primary_locked("DMA unmap");
+	if (ret == 0 && iommu_map_find_locked((uintptr_t)va, &m) == 0 &&
+	    m.owner == RTE_EAL_IOMMU_OWNER_DPDK)
 		ret = -EPERM; /* DPDK memory follows DPDK's own events */
-	if (ret == 0) {
-		ret = iommu_unmap_locked((uintptr_t)va, len);
-		iommu_protect_locked();
-	}
-	pthread_mutex_unlock(&eal_iommu.lock);
-	return ret < 0 ? iommu_fail(ret) : 0;
+	if (ret == 0)
+		ret = iommu_map_remove_locked((uintptr_t)va, len);
+	iommu_ioas_unlock();
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
 
 uint64_t
 rte_eal_iommu_virt2iova(const void *va)
 {
-	const struct rte_eal_iommu_map *m;
 	uint64_t iova = RTE_BAD_IOVA;
+	struct iommu_map m;
 	int secondary;
 
-	pthread_mutex_lock(&eal_iommu.lock);
-	secondary = eal_iommu.secondary;
-	if (!secondary) {
-		m = map_table_find(&eal_iommu.maps, (uintptr_t)va);
-		if (m != NULL)
-			iova = m->iova + ((uintptr_t)va - m->va);
-	}
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_lock();
+	secondary = iommu_ioas.secondary;
+	if (!secondary && iommu_map_find_locked((uintptr_t)va, &m) == 0)
+		iova = m.iova + ((uintptr_t)va - m.va);
+	iommu_ioas_unlock();
 	/* A secondary has no mapping table: its lookup table follows DPDK memory. */
 	if (secondary)
 		iova = rte_eal_iommu_lookup_slow(va, 1);

@@ -8,21 +8,11 @@
 #include <rte_common.h>
 
 #include "rte_eal_iommu.h"
-#include "eal_iommu_private.h"
-
-const char *
-iommu_owner_name(enum rte_eal_iommu_owner owner)
-{
-	switch (owner) {
-	case RTE_EAL_IOMMU_OWNER_DPDK:
-		return "dpdk";
-	case RTE_EAL_IOMMU_OWNER_EXTERNAL:
-		return "external";
-	case RTE_EAL_IOMMU_OWNER_APP:
-		return "app";
-	}
-	return "?";
-}
+#include "iommu_ioas.h"
+#include "iommu_map.h"
+#include "iommu_pci_device.h"
+#include "iommu_policy.h"
+#include "iommu_status.h"
 
 /* Format a byte count with the largest binary unit that divides it. */
 static const char *
@@ -45,56 +35,56 @@ print_device(const char *name, uint32_t dev_id, void *arg)
 	fprintf(arg, " %s (id %u)", name, dev_id);
 }
 
+static void
+print_run(const struct iommu_map_run *run, void *arg)
+{
+	char size[32];
+
+	fprintf(arg, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %-6u  %s\n",
+		run->map.va, run->map.iova,
+		format_size(size, sizeof(size), run->map.len), run->areas,
+		iommu_owner_name(run->map.owner));
+}
+
 void
 rte_eal_iommu_dump(FILE *f)
 {
-	const struct iommu_map_table *t = &eal_iommu.maps;
+	struct rte_eal_iommu_stats stats;
+	unsigned int i, nfailures;
 	char size[32];
-	unsigned int i;
 
-	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.fd < 0) {
+	iommu_ioas_lock();
+	if (!iommu_ioas_is_open_locked()) {
 		fprintf(f, "iommufd: not open\n");
 		goto out;
 	}
-	fprintf(f, "iommufd fd %d, IOAS %u, policy %s%s\n", eal_iommu.fd,
-		eal_iommu.ioas_id,
-		rte_eal_iommu_policy_name(eal_iommu.dpdk_mapped ?
-			eal_iommu.effective : eal_iommu.requested),
-		eal_iommu.dpdk_mapped ? "" : " (DPDK memory not mapped)");
+	fprintf(f, "iommufd fd %d, IOAS %u, policy %s%s\n", iommu_ioas.fd,
+		iommu_ioas.ioas_id,
+		rte_eal_iommu_policy_name(iommu_policy_current_locked()),
+		iommu_policy_applied_locked() ? "" : " (DPDK memory not mapped)");
 	fprintf(f, "valid IOVA ranges (alignment 0x%" PRIx64 "):\n",
-		eal_iommu.ranges.alignment);
-	for (i = 0; i < eal_iommu.ranges.count; i++)
+		iommu_ioas.ranges.alignment);
+	for (i = 0; i < iommu_ioas.ranges.count; i++)
 		fprintf(f, "  0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
-			eal_iommu.ranges.ranges[i].start,
-			eal_iommu.ranges.ranges[i].last);
+			iommu_ioas.ranges.ranges[i].start,
+			iommu_ioas.ranges.ranges[i].last);
 	fprintf(f, "attached devices:");
-	if (TAILQ_EMPTY(&eal_iommu.devices))
+	if (iommu_pci_device_count_locked() == 0)
 		fprintf(f, " none");
-	iommu_pci_devices_foreach_locked(print_device, f);
+	iommu_pci_foreach_locked(print_device, f);
 	fprintf(f, "\n");
-	fprintf(f, "mappings: %u, %s", t->count,
-		format_size(size, sizeof(size), eal_iommu.stats.mapped_bytes));
-	if (eal_iommu.failures.count > 0)
-		fprintf(f, "; NOT DMA-able: %u range(s), %s", eal_iommu.failures.count,
-			format_size(size, sizeof(size), eal_iommu.stats.failed_bytes));
+	iommu_status_stats_locked(&stats);
+	nfailures = iommu_status_failure_count_locked();
+	fprintf(f, "mappings: %u, %s", iommu_map_count_locked(),
+		format_size(size, sizeof(size), stats.mapped_bytes));
+	if (nfailures > 0)
+		fprintf(f, "; NOT DMA-able: %u range(s), %s", nfailures,
+			format_size(size, sizeof(size), stats.failed_bytes));
 	fprintf(f, "\n");
 	/* Areas contiguous in VA and IOVA, of one owner, on one row. */
 	fprintf(f, "  %-18s  %-18s  %-10s  %-6s  %s\n", "VA", "IOVA", "LENGTH",
 		"AREAS", "OWNER");
-	for (i = 0; i < t->count; ) {
-		const struct rte_eal_iommu_map *m = &t->maps[i];
-		uint64_t len = m->len;
-		unsigned int n = 1;
-
-		for (i++; i < t->count && t->maps[i].owner == m->owner &&
-		     t->maps[i].va == m->va + len && t->maps[i].iova == m->iova + len;
-		     i++, n++)
-			len += t->maps[i].len;
-		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %-6u  %s\n",
-			m->va, m->iova, format_size(size, sizeof(size), len), n,
-			iommu_owner_name(m->owner));
-	}
+	iommu_map_foreach_run_locked(print_run, f);
 out:
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_unlock();
 }

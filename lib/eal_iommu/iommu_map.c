@@ -3,11 +3,15 @@
  */
 
 /*
- * The one place that changes what the IOAS maps: every mapping goes through
- * iommu_map_locked() and iommu_unmap_locked(), which keep the kernel, the
- * table and the counters in step. Protection (ALLOW_IOVAS) is refreshed by
- * whoever holds the lock, once per batch, before releasing it: device
- * attaches, the only thing it guards against, take the same lock.
+ * The map layer (iommu_map.h): the kernel's areas, the table that records
+ * them, the counters and the allowed IOVAs, kept in step.
+ *
+ * Invariants, with iommu_ioas.lock held:
+ * - an entry is in the table exactly when the kernel holds that area, and
+ *   the fast-path table translates exactly the table's VA ranges;
+ * - outside a batch, the allowed IOVAs are every mapping's IOVA range plus
+ *   the reserved spans (protect_dirty is 0);
+ * - mapped_bytes is the sum of the table's lengths.
  */
 
 #include <errno.h>
@@ -17,192 +21,391 @@
 
 #include <rte_memory.h>
 
-#include "eal_iommu_private.h"
+#include "iommu_ioas.h"
+#include "iommu_map.h"
 #include "iommu_xlate.h"
 #include "iommufd_ioctl.h"
 
-const char *
-iommu_map_error_hint(int err)
+static struct iommu_map_table table;
+static struct iova_range *reserved;
+static unsigned int nreserved;
+static unsigned int batch_depth;
+static int protect_dirty;
+static struct rte_eal_iommu_stats counters;
+
+/* Allow exactly the IOVAs in use; lock held. */
+static int
+allow_iovas_in_use(void)
 {
-	switch (err) {
-	case ENOMEM:
-		return "out of memory, or pinned memory exceeds RLIMIT_MEMLOCK (raise 'ulimit -l')";
-	case EINVAL:
-		return "the IOVA is reserved or misaligned";
-	case EEXIST:
-		return "the IOVA is already mapped";
-	case EFAULT:
-		return "the VA is not mapped in this process";
-	case ENOSPC:
-		return "no free IOVA range is large enough";
-	case ERANGE:
-		return "the IOVA is outside the valid IOVA ranges";
-	default:
-		return strerror(err);
-	}
-}
+	struct iova_range *v = NULL;
+	int n, ret;
 
-int
-iommu_protect_locked(void)
-{
-	unsigned int n = 0, i, cap = eal_iommu.maps.count + eal_iommu.nwindows;
-	struct iova_range *v;
-	int ret;
-
-	if (cap == 0)
-		return iommufd_ioas_allow_iovas(eal_iommu.fd, eal_iommu.ioas_id,
-			NULL, 0);
-	v = malloc(sizeof(*v) * cap);
-	if (v == NULL)
-		return -ENOMEM;
-	for (i = 0; i < eal_iommu.maps.count; i++) {
-		const struct rte_eal_iommu_map *m = &eal_iommu.maps.maps[i];
-
-		v[n++] = (struct iova_range){ m->iova, m->iova + m->len - 1 };
-	}
-	for (i = 0; i < eal_iommu.nwindows; i++) {
-		const struct iommu_window *w = &eal_iommu.windows[i];
-
-		if (w->len > 0)
-			v[n++] = (struct iova_range){ w->iova_base,
-				w->iova_base + w->len - 1 };
-	}
-	n = iova_intervals_merge(v, n);
-	ret = iommufd_ioas_allow_iovas(eal_iommu.fd, eal_iommu.ioas_id, v, n);
+	n = iommu_map_used_iovas_locked(&v);
+	if (n < 0)
+		return n;
+	ret = iommufd_ioas_allow_iovas(iommu_ioas.fd, iommu_ioas.ioas_id, v, n);
 	if (ret < 0)
-		IOMMU_LOG(ERR, "cannot protect %u IOVA range(s) of IOAS %u: %s; device attach may reserve IOVAs in use",
-			n, eal_iommu.ioas_id, strerror(-ret));
+		IOMMU_LOG(ERR, "cannot protect %d IOVA range(s) of IOAS %u: %s; device attach may reserve IOVAs in use",
+			n, iommu_ioas.ioas_id, strerror(-ret));
 	free(v);
 	return ret;
 }
 
-/*
- * The kernel only allocates inside the allowed IOVAs when any are set:
- * lift the protection for the allocation, then protect the result too.
- */
 static int
-map_kernel_chosen(uint64_t va, uint64_t len, uint64_t *iova)
+protection_changed(void)
 {
-	int ret;
+	protect_dirty = 1;
+	if (batch_depth > 0)
+		return 0;
+	protect_dirty = 0;
+	return allow_iovas_in_use();
+}
 
-	ret = iommufd_ioas_allow_iovas(eal_iommu.fd, eal_iommu.ioas_id, NULL, 0);
-	if (ret < 0)
-		return ret;
-	return iommufd_ioas_map_any(eal_iommu.fd, eal_iommu.ioas_id, va, len,
-		iova);
+void
+iommu_map_batch_begin_locked(void)
+{
+	iommu_ioas_assert_locked();
+	batch_depth++;
 }
 
 int
-iommu_map_locked(uint64_t va, uint64_t len, uint64_t iova,
-		enum rte_eal_iommu_owner owner, uint64_t *out_iova)
+iommu_map_batch_end_locked(void)
 {
-	struct rte_eal_iommu_map m = { .va = va, .len = len, .owner = owner };
-	int kernel_chosen = iova == RTE_BAD_IOVA;
+	iommu_ioas_assert_locked();
+	RTE_ASSERT(batch_depth > 0);
+	if (--batch_depth > 0 || !protect_dirty)
+		return 0;
+	protect_dirty = 0;
+	return allow_iovas_in_use();
+}
+
+int
+iommu_map_used_iovas_locked(struct iova_range **out)
+{
+	unsigned int i, n = 0;
+	struct iova_range *v;
+
+	iommu_ioas_assert_locked();
+	v = malloc(sizeof(*v) * (table.count + nreserved + 1));
+	if (v == NULL)
+		return -ENOMEM;
+	for (i = 0; i < table.count; i++)
+		v[n++] = (struct iova_range){ table.maps[i].iova,
+			table.maps[i].iova + table.maps[i].len - 1 };
+	for (i = 0; i < nreserved; i++)
+		v[n++] = reserved[i];
+	*out = v;
+	return (int)iova_intervals_merge(v, n);
+}
+
+int
+iommu_map_reserve_locked(const struct iova_range *spans, unsigned int n)
+{
+	struct iova_range *v = NULL;
+
+	iommu_ioas_assert_locked();
+	if (n > 0) {
+		v = malloc(sizeof(*v) * n);
+		if (v == NULL)
+			return -ENOMEM;
+		memcpy(v, spans, sizeof(*v) * n);
+	}
+	free(reserved);
+	reserved = v;
+	nreserved = n;
+	return protection_changed();
+}
+
+/* Record a new kernel area in the table and the fast-path table. */
+static int
+record(uint64_t va, uint64_t len, uint64_t iova, enum rte_eal_iommu_owner owner)
+{
+	struct iommu_map m = {
+		.va = va, .iova = iova, .len = len, .owner = owner,
+	};
 	int ret;
 
-	if (len == 0 || va + len < va)
-		return -EINVAL;
-	if (map_table_first_overlap(&eal_iommu.maps, va, len) != NULL)
-		return -EEXIST;
-	if (kernel_chosen) {
-		ret = map_kernel_chosen(va, len, &iova);
-	} else if (!iova_ranges_contain(&eal_iommu.ranges, iova, len)) {
-		ret = -ERANGE;
-	} else {
-		ret = iommufd_ioas_map_fixed(eal_iommu.fd, eal_iommu.ioas_id, va,
-			iova, len);
-	}
-	if (ret == 0) {
-		m.iova = iova;
-		ret = map_table_insert(&eal_iommu.maps, &m);
-		if (ret == 0) {
-			ret = iommu_xlate_insert_locked(va, iova, len);
-			if (ret < 0)
-				map_table_remove(&eal_iommu.maps, va, len);
-		}
-		if (ret < 0)
-			iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, iova,
-				len, NULL);
-	}
-	if (kernel_chosen)
-		iommu_protect_locked(); /* restore what was lifted, with the new area */
+	ret = map_table_insert(&table, &m);
+	if (ret < 0)
+		return ret;
+	ret = iommu_xlate_insert_locked(va, iova, len);
 	if (ret < 0) {
-		eal_iommu.stats.map_failures++;
+		map_table_remove(&table, va, len);
 		return ret;
 	}
-	eal_iommu.stats.maps++;
-	eal_iommu.stats.mapped_bytes += len;
-	if (out_iova != NULL)
-		*out_iova = iova;
+	counters.maps++;
+	counters.mapped_bytes += len;
+	return 0;
+}
+
+static int
+check_new(uint64_t va, uint64_t len)
+{
+	if (len == 0 || va + len < va)
+		return -EINVAL;
+	if (map_table_first_overlap(&table, va, len) != NULL)
+		return -EEXIST;
+	return 0;
+}
+
+static int
+refused(int ret)
+{
+	counters.map_failures++;
+	return ret;
+}
+
+int
+iommu_map_fixed_locked(uint64_t va, uint64_t len, uint64_t iova,
+		enum rte_eal_iommu_owner owner)
+{
+	int ret;
+
+	iommu_ioas_assert_locked();
+	ret = check_new(va, len);
+	if (ret == 0 && (iova == RTE_BAD_IOVA ||
+			 !iova_ranges_contain(&iommu_ioas.ranges, iova, len)))
+		ret = -ERANGE;
+	if (ret == 0)
+		ret = iommufd_ioas_map_fixed(iommu_ioas.fd, iommu_ioas.ioas_id, va,
+			iova, len);
+	if (ret < 0)
+		return refused(ret);
+	ret = record(va, len, iova, owner);
+	if (ret < 0) {
+		iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, iova, len, NULL);
+		return refused(ret);
+	}
+	protection_changed();
 	return 0;
 }
 
 int
-iommu_unmap_locked(uint64_t va, uint64_t len)
+iommu_map_any_locked(uint64_t va, uint64_t len, enum rte_eal_iommu_owner owner,
+		uint64_t *iova)
 {
-	const struct rte_eal_iommu_map *m = map_table_find(&eal_iommu.maps, va);
+	uint64_t chosen = RTE_BAD_IOVA;
+	int ret;
+
+	iommu_ioas_assert_locked();
+	ret = check_new(va, len);
+	if (ret < 0)
+		return refused(ret);
+	/*
+	 * The kernel allocates only inside the allowed IOVAs when any are set:
+	 * lift them for the allocation; the protection below restores them,
+	 * with the new area, before the lock is released.
+	 */
+	ret = iommufd_ioas_allow_iovas(iommu_ioas.fd, iommu_ioas.ioas_id, NULL, 0);
+	if (ret == 0)
+		ret = iommufd_ioas_map_any(iommu_ioas.fd, iommu_ioas.ioas_id, va,
+			len, &chosen);
+	if (ret == 0) {
+		ret = record(va, len, chosen, owner);
+		if (ret < 0)
+			iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, chosen,
+				len, NULL);
+	}
+	protection_changed();
+	if (ret < 0)
+		return refused(ret);
+	*iova = chosen;
+	return 0;
+}
+
+int
+iommu_map_remove_locked(uint64_t va, uint64_t len)
+{
+	const struct iommu_map *m;
 	uint64_t iova;
 	int ret;
 
+	iommu_ioas_assert_locked();
+	m = map_table_find(&table, va);
 	if (m == NULL || m->va != va || m->len != len)
 		return -ENOENT;
 	iova = m->iova;
 	/* No lookup may return the translation once the unmap returns. */
 	iommu_xlate_remove_locked(va, len);
-	ret = iommufd_ioas_unmap(eal_iommu.fd, eal_iommu.ioas_id, iova, len,
+	ret = iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, iova, len,
 		NULL);
 	if (ret < 0) {
-		eal_iommu.stats.unmap_failures++;
+		counters.unmap_failures++;
 		if (iommu_xlate_insert_locked(va, iova, len) < 0)
 			IOMMU_LOG(ERR, "VA 0x%" PRIx64 " is still mapped but no longer found by lookups",
 				va);
 		return ret;
 	}
-	map_table_remove(&eal_iommu.maps, va, len);
-	eal_iommu.stats.unmaps++;
-	eal_iommu.stats.mapped_bytes -= len;
+	map_table_remove(&table, va, len);
+	counters.unmaps++;
+	counters.mapped_bytes -= len;
+	protection_changed();
 	return 0;
 }
 
-void
-iommu_failure_record_locked(uint64_t va, uint64_t len, int err,
-		enum rte_eal_iommu_owner owner)
+int
+iommu_map_remove_inside_locked(uint64_t va, uint64_t len, struct iommu_map *cut)
 {
-	struct iommu_failure_list *l = &eal_iommu.failures;
+	const struct iommu_map *m;
+	int ret = 0;
 
-	if (l->count == l->capacity) {
-		unsigned int cap = l->capacity ? l->capacity * 2 : 16;
-		struct rte_eal_iommu_failure *v = realloc(l->v, sizeof(*v) * cap);
-
-		if (v == NULL) {
-			/* The counters and the log still tell. */
-			IOMMU_LOG(ERR, "cannot record the failure at VA 0x%" PRIx64,
-				va);
-			return;
+	iommu_ioas_assert_locked();
+	iommu_map_batch_begin_locked();
+	while (ret == 0 && (m = map_table_first_overlap(&table, va, len)) != NULL) {
+		/* Areas cannot be split. */
+		if (m->va < va || m->va + m->len > va + len) {
+			*cut = *m;
+			ret = -EINVAL;
+			break;
 		}
-		l->v = v;
-		l->capacity = cap;
+		ret = iommu_map_remove_locked(m->va, m->len);
+		if (ret < 0)
+			*cut = *m;
 	}
-	l->v[l->count++] = (struct rte_eal_iommu_failure){
-		.va = va, .len = len, .err = err, .owner = owner,
-	};
-	eal_iommu.stats.failed_bytes += len;
+	iommu_map_batch_end_locked();
+	return ret;
 }
 
-void
-iommu_failure_forget_locked(uint64_t va, uint64_t len)
+int
+iommu_map_remove_owner_locked(enum rte_eal_iommu_owner owner)
 {
-	struct iommu_failure_list *l = &eal_iommu.failures;
 	unsigned int i = 0;
+	int ret = 0;
 
-	while (i < l->count) {
-		struct rte_eal_iommu_failure *f = &l->v[i];
+	iommu_ioas_assert_locked();
+	iommu_map_batch_begin_locked();
+	while (i < table.count) {
+		struct iommu_map m = table.maps[i];
+		int err;
 
-		if (f->va >= va && f->va + f->len <= va + len) {
-			eal_iommu.stats.failed_bytes -= f->len;
-			*f = l->v[--l->count];
-		} else {
+		if (m.owner != owner) {
+			i++;
+			continue;
+		}
+		err = iommu_map_remove_locked(m.va, m.len);
+		if (err < 0) {
+			IOMMU_LOG(ERR, "cannot unmap IOVA 0x%" PRIx64 " length 0x%" PRIx64 ": %s",
+				m.iova, m.len, strerror(-err));
+			if (ret == 0)
+				ret = err;
 			i++;
 		}
 	}
+	iommu_map_batch_end_locked();
+	return ret;
+}
+
+void
+iommu_map_clear_locked(void)
+{
+	int ret;
+
+	iommu_ioas_assert_locked();
+	iommu_xlate_clear_locked(); /* lookups stop before the kernel unmaps */
+	if (table.count > 0) {
+		ret = iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, 0,
+				UINT64_MAX, NULL);
+		if (ret < 0)
+			IOMMU_LOG(ERR, "cannot unmap IOAS %u: %s",
+				iommu_ioas.ioas_id, strerror(-ret));
+	}
+	map_table_free(&table);
+	free(reserved);
+	reserved = NULL;
+	nreserved = 0;
+	batch_depth = 0;
+	protect_dirty = 0;
+	memset(&counters, 0, sizeof(counters));
+}
+
+int
+iommu_map_find_locked(uint64_t va, struct iommu_map *m)
+{
+	const struct iommu_map *found;
+
+	iommu_ioas_assert_locked();
+	found = map_table_find(&table, va);
+	if (found == NULL)
+		return -ENOENT;
+	*m = *found;
+	return 0;
+}
+
+int
+iommu_map_covers_locked(uint64_t va, uint64_t len)
+{
+	const struct iommu_map *m;
+
+	iommu_ioas_assert_locked();
+	m = map_table_find(&table, va);
+	return m != NULL && m->va + m->len >= va + len;
+}
+
+unsigned int
+iommu_map_foreach_run_locked(void (*fn)(const struct iommu_map_run *run,
+		void *arg), void *arg)
+{
+	unsigned int i = 0;
+
+	iommu_ioas_assert_locked();
+	while (i < table.count) {
+		struct iommu_map_run run = { .map = table.maps[i], .areas = 1 };
+		const struct iommu_map *next;
+
+		for (i++; i < table.count; i++, run.areas++) {
+			next = &table.maps[i];
+			if (next->owner != run.map.owner ||
+			    next->va != run.map.va + run.map.len ||
+			    next->iova != run.map.iova + run.map.len)
+				break;
+			run.map.len += next->len;
+		}
+		fn(&run, arg);
+	}
+	return table.count;
+}
+
+unsigned int
+iommu_map_count_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return table.count;
+}
+
+void
+iommu_map_stats_locked(struct rte_eal_iommu_stats *stats)
+{
+	iommu_ioas_assert_locked();
+	stats->maps = counters.maps;
+	stats->unmaps = counters.unmaps;
+	stats->map_failures = counters.map_failures;
+	stats->unmap_failures = counters.unmap_failures;
+	stats->mapped_bytes = counters.mapped_bytes;
+}
+
+int
+rte_eal_iommu_maps(struct rte_eal_iommu_map *maps, unsigned int max)
+{
+	unsigned int i, n;
+
+	iommu_ioas_lock();
+	n = table.count;
+	for (i = 0; i < n && i < max; i++)
+		maps[i] = (struct rte_eal_iommu_map){
+			.va = table.maps[i].va, .iova = table.maps[i].iova,
+			.len = table.maps[i].len, .owner = table.maps[i].owner,
+		};
+	iommu_ioas_unlock();
+	return (int)n;
+}
+
+uint64_t
+rte_eal_iommu_mapped_bytes(void)
+{
+	uint64_t bytes;
+
+	iommu_ioas_lock();
+	bytes = counters.mapped_bytes;
+	iommu_ioas_unlock();
+	return bytes;
 }

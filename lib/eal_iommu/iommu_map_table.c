@@ -16,7 +16,7 @@ lower_bound(const struct iommu_map_table *t, uint64_t va)
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		const struct rte_eal_iommu_map *m = &t->maps[mid];
+		const struct iommu_map *m = &t->maps[mid];
 
 		if (m->va + m->len <= va)
 			lo = mid + 1;
@@ -26,7 +26,7 @@ lower_bound(const struct iommu_map_table *t, uint64_t va)
 	return lo;
 }
 
-const struct rte_eal_iommu_map *
+const struct iommu_map *
 map_table_first_overlap(const struct iommu_map_table *t, uint64_t va,
 		uint64_t len)
 {
@@ -38,7 +38,7 @@ map_table_first_overlap(const struct iommu_map_table *t, uint64_t va,
 }
 
 int
-map_table_insert(struct iommu_map_table *t, const struct rte_eal_iommu_map *m)
+map_table_insert(struct iommu_map_table *t, const struct iommu_map *m)
 {
 	unsigned int pos;
 
@@ -49,7 +49,7 @@ map_table_insert(struct iommu_map_table *t, const struct rte_eal_iommu_map *m)
 		return -EEXIST;
 	if (t->count == t->capacity) {
 		unsigned int cap = t->capacity ? t->capacity * 2 : 64;
-		struct rte_eal_iommu_map *maps;
+		struct iommu_map *maps;
 
 		maps = realloc(t->maps, sizeof(*maps) * cap);
 		if (maps == NULL)
@@ -77,7 +77,7 @@ map_table_remove(struct iommu_map_table *t, uint64_t va, uint64_t len)
 	return 0;
 }
 
-const struct rte_eal_iommu_map *
+const struct iommu_map *
 map_table_find(const struct iommu_map_table *t, uint64_t va)
 {
 	unsigned int pos = lower_bound(t, va);

@@ -16,25 +16,33 @@
 
 #include "rte_eal_iommu.h"
 
+/* One IOAS area (the library's record, not the public rte_eal_iommu_map). */
+struct iommu_map {
+	uint64_t va;
+	uint64_t iova;
+	uint64_t len;
+	enum rte_eal_iommu_owner owner;
+};
+
 struct iommu_map_table {
-	struct rte_eal_iommu_map *maps;
+	struct iommu_map *maps;
 	unsigned int count;
 	unsigned int capacity;
 };
 
 /* Insert a mapping; -EEXIST if its VA range overlaps one, -ENOMEM. */
 int map_table_insert(struct iommu_map_table *t,
-		const struct rte_eal_iommu_map *m);
+		const struct iommu_map *m);
 
 /* Remove the mapping that starts at va with length len; -ENOENT if none. */
 int map_table_remove(struct iommu_map_table *t, uint64_t va, uint64_t len);
 
 /* The lowest mapping overlapping [va, va + len), or NULL. */
-const struct rte_eal_iommu_map *map_table_first_overlap(
+const struct iommu_map *map_table_first_overlap(
 		const struct iommu_map_table *t, uint64_t va, uint64_t len);
 
 /* The mapping containing va, or NULL. */
-const struct rte_eal_iommu_map *map_table_find(const struct iommu_map_table *t,
+const struct iommu_map *map_table_find(const struct iommu_map_table *t,
 		uint64_t va);
 
 void map_table_free(struct iommu_map_table *t);

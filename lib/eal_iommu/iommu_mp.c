@@ -11,13 +11,17 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <rte_eal.h>
 #include <rte_string_fns.h>
 
-#include "eal_iommu_private.h"
+#include "iommu_ioas.h"
+#include "iommu_mp.h"
+#include "iommu_policy.h"
 
 #define IOMMU_MP_NAME "eal_iommu_mp"
 #define IOMMU_MP_TIMEOUT_S 5
@@ -39,18 +43,17 @@ answer_secondary(const struct rte_mp_msg *msg, const void *peer)
 	memset(&reply, 0, sizeof(reply));
 	strlcpy(reply.name, IOMMU_MP_NAME, sizeof(reply.name));
 	reply.len_param = sizeof(*r);
-	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.fd < 0) {
+	iommu_ioas_lock();
+	if (!iommu_ioas_is_open_locked()) {
 		r->result = -ENODEV;
 	} else {
-		r->ioas_id = eal_iommu.ioas_id;
-		r->policy = eal_iommu.dpdk_mapped ? eal_iommu.effective :
-			eal_iommu.requested;
-		r->dpdk_mapped = eal_iommu.dpdk_mapped;
+		r->ioas_id = iommu_ioas.ioas_id;
+		r->policy = iommu_policy_current_locked();
+		r->dpdk_mapped = iommu_policy_applied_locked();
 		reply.num_fds = 1;
-		reply.fds[0] = eal_iommu.fd;
+		reply.fds[0] = iommu_ioas.fd;
 	}
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_unlock();
 	return rte_mp_reply(&reply, peer);
 }
 
@@ -71,7 +74,7 @@ iommu_mp_primary_stop(void)
 }
 
 int
-iommu_mp_secondary_open(void)
+iommu_mp_secondary_open_locked(void)
 {
 	struct timespec ts = { .tv_sec = IOMMU_MP_TIMEOUT_S };
 	struct rte_mp_reply replies = { 0 };
@@ -79,6 +82,7 @@ iommu_mp_secondary_open(void)
 	struct rte_mp_msg req;
 	int ret;
 
+	iommu_ioas_assert_locked();
 	memset(&req, 0, sizeof(req));
 	strlcpy(req.name, IOMMU_MP_NAME, sizeof(req.name));
 	if (rte_mp_request_sync(&req, &replies, &ts) < 0 || replies.nb_received != 1) {
@@ -91,10 +95,12 @@ iommu_mp_secondary_open(void)
 	if (ret == 0 && replies.msgs[0].num_fds != 1)
 		ret = -EBADF;
 	if (ret == 0) {
-		eal_iommu.fd = replies.msgs[0].fds[0];
-		eal_iommu.ioas_id = r->ioas_id;
-		eal_iommu.effective = eal_iommu.requested = r->policy;
-		eal_iommu.dpdk_mapped = r->dpdk_mapped;
+		iommu_ioas.fd = replies.msgs[0].fds[0];
+		/* Like every fd the library holds: not inherited across exec. */
+		fcntl(iommu_ioas.fd, F_SETFD, FD_CLOEXEC);
+		iommu_ioas.ioas_id = r->ioas_id;
+		iommu_ioas.secondary = 1;
+		iommu_policy_adopt_locked(r->policy, r->dpdk_mapped);
 	} else {
 		IOMMU_LOG(ERR, "the primary process has no IOAS: %s", strerror(-ret));
 	}

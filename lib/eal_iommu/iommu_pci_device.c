@@ -17,7 +17,9 @@
 #include <rte_pci.h>
 
 #include "rte_eal_iommu.h"
-#include "eal_iommu_private.h"
+#include "eal_iommu_driver.h"
+#include "iommu_ioas.h"
+#include "iommu_pci_device.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
 #define VFIO_DEVICES "/dev/vfio/devices"
@@ -30,50 +32,65 @@ struct iommu_pci_device {
 	uint32_t dev_id;
 };
 
+TAILQ_HEAD(iommu_pci_device_list, iommu_pci_device);
+
+/* Devices attached to the IOAS, in attach order; iommu_ioas.lock held. */
+static struct iommu_pci_device_list devices = TAILQ_HEAD_INITIALIZER(devices);
+
 static struct iommu_pci_device *
 find_device(const char *name)
 {
 	struct iommu_pci_device *dev;
 
-	TAILQ_FOREACH(dev, &eal_iommu.devices, next)
+	TAILQ_FOREACH(dev, &devices, next)
 		if (strcmp(dev->name, name) == 0)
 			return dev;
 	return NULL;
+}
+
+/* The vfioN name of the device's cdev; -ENODEV if it has none. */
+static int
+cdev_name(const char *name, char *out, size_t size)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int ret = -ENODEV;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s/vfio-dev", name);
+	dir = opendir(path);
+	if (dir == NULL)
+		return -ENODEV;
+	while ((e = readdir(dir)) != NULL)
+		if (strncmp(e->d_name, "vfio", 4) == 0) {
+			snprintf(out, size, "%s", e->d_name);
+			ret = 0;
+			break;
+		}
+	closedir(dir);
+	return ret;
 }
 
 /* Open /dev/vfio/devices/vfioN of the device, found through sysfs. */
 static int
 open_vfio_cdev(const char *name)
 {
-	char path[PATH_MAX];
-	struct dirent *e;
-	int fd = -ENODEV;
-	DIR *dir;
+	char path[PATH_MAX], cdev[NAME_MAX + 1];
+	int fd;
 
-	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s/vfio-dev", name);
-	dir = opendir(path);
-	if (dir == NULL) {
-		IOMMU_LOG(ERR, "%s has no VFIO device cdev (%s: %s): bind it to vfio-pci, and use a kernel with CONFIG_VFIO_DEVICE_CDEV",
-			name, path, strerror(errno));
+	if (cdev_name(name, cdev, sizeof(cdev)) < 0) {
+		IOMMU_LOG(ERR, "%s has no VFIO device cdev: bind it to vfio-pci, and use a kernel with CONFIG_VFIO_DEVICE_CDEV",
+			name);
 		return -ENODEV;
 	}
-	while ((e = readdir(dir)) != NULL) {
-		if (strncmp(e->d_name, "vfio", 4) != 0)
-			continue;
-		snprintf(path, sizeof(path), VFIO_DEVICES "/%s", e->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			fd = -errno;
-			IOMMU_LOG(ERR, "cannot open %s for %s: %s%s", path, name,
-				strerror(errno), errno == EBUSY ?
-				" (the device is already open, e.g. through its VFIO group)" : "");
-		}
-		break;
+	snprintf(path, sizeof(path), VFIO_DEVICES "/%s", cdev);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fd = -errno;
+		IOMMU_LOG(ERR, "cannot open %s for %s: %s%s", path, name,
+			strerror(-fd), fd == -EBUSY ?
+			" (the device is already open, e.g. through its VFIO group)" : "");
 	}
-	closedir(dir);
-	if (fd == -ENODEV)
-		IOMMU_LOG(ERR, "%s is bound to vfio-pci but has no cdev under %s: use a kernel with CONFIG_VFIO_DEVICE_CDEV",
-			name, VFIO_DEVICES);
 	return fd;
 }
 
@@ -92,16 +109,59 @@ canonical_name(const char *pci_addr, char name[PCI_PRI_STR_SIZE])
 	return 0;
 }
 
+int
+eal_iommu_pci_check(const char *pci_addr, char *name, size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX], canon[PCI_PRI_STR_SIZE], cdev[NAME_MAX + 1];
+	const char *driver;
+	ssize_t n;
+	int ret;
+
+	ret = canonical_name(pci_addr, canon);
+	if (ret < 0)
+		return iommu_set_rte_errno(ret);
+	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", canon);
+	if (access(path, F_OK) != 0) {
+		IOMMU_LOG(ERR, "no PCI device %s on this machine: check the address (lspci -D)",
+			canon);
+		return iommu_set_rte_errno(-ENOENT);
+	}
+	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s/driver", canon);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	driver = strrchr(link, '/') != NULL ? strrchr(link, '/') + 1 : link;
+	if (strcmp(driver, "vfio-pci") != 0) {
+		IOMMU_LOG(ERR, "%s is %s%s: bind it to vfio-pci (dpdk-devbind.py -b vfio-pci %s)",
+			canon, n > 0 ? "bound to " : "not bound to any driver",
+			n > 0 ? driver : "", canon);
+		return iommu_set_rte_errno(-ENODEV);
+	}
+	if (cdev_name(canon, cdev, sizeof(cdev)) < 0) {
+		IOMMU_LOG(ERR, "%s is bound to vfio-pci but has no VFIO device cdev: use a kernel with CONFIG_VFIO_DEVICE_CDEV (Linux >= 6.6)",
+			canon);
+		return iommu_set_rte_errno(-ENODEV);
+	}
+	snprintf(path, sizeof(path), VFIO_DEVICES "/%s", cdev);
+	if (access(path, R_OK | W_OK) != 0) {
+		IOMMU_LOG(ERR, "cannot use %s for %s: %s; run as root or give this user read-write access to it",
+			path, canon, strerror(errno));
+		return iommu_set_rte_errno(-EACCES);
+	}
+	if (name != NULL)
+		snprintf(name, size, "%s", canon);
+	return 0;
+}
+
 static int
 bind_and_attach(struct iommu_pci_device *dev)
 {
 	struct vfio_device_bind_iommufd bind = {
 		.argsz = sizeof(bind),
-		.iommufd = eal_iommu.fd,
+		.iommufd = iommu_ioas.fd,
 	};
 	struct vfio_device_attach_iommufd_pt attach = {
 		.argsz = sizeof(attach),
-		.pt_id = eal_iommu.ioas_id,
+		.pt_id = iommu_ioas.ioas_id,
 	};
 
 	if (ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
@@ -115,10 +175,10 @@ bind_and_attach(struct iommu_pci_device *dev)
 
 		if (err == EADDRINUSE)
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: its reserved IOVA regions (e.g. the MSI window) or its aperture collide with IOVAs this process uses (mappings or DPDK's IOVA windows); the device was not attached and nothing changed",
-				dev->name, eal_iommu.ioas_id);
+				dev->name, iommu_ioas.ioas_id);
 		else
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: %s",
-				dev->name, eal_iommu.ioas_id, strerror(err));
+				dev->name, iommu_ioas.ioas_id, strerror(err));
 		return -err;
 	}
 	return 0;
@@ -132,18 +192,18 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 
 	dev = calloc(1, sizeof(*dev));
 	if (dev == NULL)
-		return iommu_fail(-ENOMEM);
+		return iommu_set_rte_errno(-ENOMEM);
 	ret = canonical_name(pci_addr, dev->name);
 	if (ret < 0) {
 		free(dev);
-		return iommu_fail(ret);
+		return iommu_set_rte_errno(ret);
 	}
-	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.fd < 0) {
+	iommu_ioas_lock();
+	if (!iommu_ioas_is_open_locked()) {
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = iommu_primary_only_locked("device attach");
+	ret = iommu_ioas_require_primary_locked("device attach");
 	if (ret < 0)
 		goto out;
 	if (find_device(dev->name) != NULL) {
@@ -157,27 +217,28 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 	}
 	ret = bind_and_attach(dev);
 	if (ret == 0)
-		ret = eal_iommu_ranges_refresh_locked();
+		ret = iommu_ioas_ranges_refresh_locked();
 	if (ret < 0) {
 		close(dev->fd); /* closing unbinds and detaches */
-		if (eal_iommu_ranges_refresh_locked() < 0)
+		if (iommu_ioas_ranges_refresh_locked() < 0)
 			IOMMU_LOG(ERR, "valid IOVA ranges of IOAS %u may be stale",
-				eal_iommu.ioas_id);
+				iommu_ioas.ioas_id);
 		goto out;
 	}
-	TAILQ_INSERT_TAIL(&eal_iommu.devices, dev, next);
+	TAILQ_INSERT_TAIL(&devices, dev, next);
 	IOMMU_LOG(INFO, "%s attached to IOAS %u (device id %u)", dev->name,
-		eal_iommu.ioas_id, dev->dev_id);
+		iommu_ioas.ioas_id, dev->dev_id);
 	dev = NULL;
 out:
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_unlock();
 	free(dev);
-	return ret < 0 ? iommu_fail(ret) : 0;
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
 
 static void
 detach_device_locked(struct iommu_pci_device *dev)
 {
+	iommu_ioas_assert_locked();
 	struct vfio_device_detach_iommufd_pt detach = {
 		.argsz = sizeof(detach),
 	};
@@ -186,9 +247,9 @@ detach_device_locked(struct iommu_pci_device *dev)
 		IOMMU_LOG(ERR, "cannot detach %s: %s; closing it", dev->name,
 			strerror(errno));
 	close(dev->fd);
-	TAILQ_REMOVE(&eal_iommu.devices, dev, next);
+	TAILQ_REMOVE(&devices, dev, next);
 	IOMMU_LOG(INFO, "%s detached from IOAS %u", dev->name,
-		eal_iommu.ioas_id);
+		iommu_ioas.ioas_id);
 	free(dev);
 }
 
@@ -201,21 +262,21 @@ rte_eal_iommu_pci_detach(const char *pci_addr)
 
 	ret = canonical_name(pci_addr, name);
 	if (ret < 0)
-		return iommu_fail(ret);
-	pthread_mutex_lock(&eal_iommu.lock);
-	ret = iommu_primary_only_locked("device detach");
+		return iommu_set_rte_errno(ret);
+	iommu_ioas_lock();
+	ret = iommu_ioas_require_primary_locked("device detach");
 	if (ret < 0)
 		goto out;
-	dev = eal_iommu.fd >= 0 ? find_device(name) : NULL;
+	dev = iommu_ioas_is_open_locked() ? find_device(name) : NULL;
 	if (dev == NULL) {
 		ret = -ENOENT;
 		goto out;
 	}
 	detach_device_locked(dev);
-	ret = eal_iommu_ranges_refresh_locked();
+	ret = iommu_ioas_ranges_refresh_locked();
 out:
-	pthread_mutex_unlock(&eal_iommu.lock);
-	return ret < 0 ? iommu_fail(ret) : 0;
+	iommu_ioas_unlock();
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
 
 void
@@ -223,16 +284,30 @@ iommu_pci_detach_all_locked(void)
 {
 	struct iommu_pci_device *dev;
 
-	while ((dev = TAILQ_FIRST(&eal_iommu.devices)) != NULL)
+	iommu_ioas_assert_locked();
+	while ((dev = TAILQ_FIRST(&devices)) != NULL)
 		detach_device_locked(dev);
 }
 
+unsigned int
+iommu_pci_device_count_locked(void)
+{
+	struct iommu_pci_device *dev;
+	unsigned int n = 0;
+
+	iommu_ioas_assert_locked();
+	TAILQ_FOREACH(dev, &devices, next)
+		n++;
+	return n;
+}
+
 void
-iommu_pci_devices_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
+iommu_pci_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
 		void *arg), void *arg)
 {
 	struct iommu_pci_device *dev;
 
-	TAILQ_FOREACH(dev, &eal_iommu.devices, next)
+	iommu_ioas_assert_locked();
+	TAILQ_FOREACH(dev, &devices, next)
 		fn(dev->name, dev->dev_id, arg);
 }

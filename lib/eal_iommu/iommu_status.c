@@ -6,12 +6,141 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal_memconfig.h>
 #include <rte_memory.h>
 
-#include "eal_iommu_private.h"
+#include "iommu_ioas.h"
+#include "iommu_map.h"
+#include "iommu_status.h"
+
+/* Memory recorded as not DMA-able; failed_bytes is the sum of its lengths. */
+static struct {
+	struct rte_eal_iommu_failure *v;
+	unsigned int count;
+	unsigned int capacity;
+	uint64_t failed_bytes;
+} failures;
+
+const char *
+iommu_owner_name(enum rte_eal_iommu_owner owner)
+{
+	switch (owner) {
+	case RTE_EAL_IOMMU_OWNER_DPDK:
+		return "dpdk";
+	case RTE_EAL_IOMMU_OWNER_EXTERNAL:
+		return "external";
+	case RTE_EAL_IOMMU_OWNER_APP:
+		return "app";
+	}
+	return "?";
+}
+
+const char *
+iommu_map_error_hint(int err)
+{
+	switch (err) {
+	case ENOMEM:
+		return "out of memory, or pinned memory exceeds RLIMIT_MEMLOCK (raise 'ulimit -l')";
+	case EINVAL:
+		return "the IOVA is reserved or misaligned";
+	case EEXIST:
+		return "the IOVA is already mapped";
+	case EFAULT:
+		return "the VA is not mapped in this process";
+	case ENOSPC:
+		return "no free IOVA range is large enough";
+	case ERANGE:
+		return "the IOVA is outside the valid IOVA ranges";
+	default:
+		return strerror(err);
+	}
+}
+
+void
+iommu_status_record_failure_locked(uint64_t va, uint64_t len, int err,
+		enum rte_eal_iommu_owner owner)
+{
+	iommu_ioas_assert_locked();
+	if (failures.count == failures.capacity) {
+		unsigned int cap = failures.capacity ? failures.capacity * 2 : 16;
+		struct rte_eal_iommu_failure *v = realloc(failures.v, sizeof(*v) * cap);
+
+		if (v == NULL) {
+			/* The counters and the log still tell. */
+			IOMMU_LOG(ERR, "cannot record the failure at VA 0x%" PRIx64,
+				va);
+			return;
+		}
+		failures.v = v;
+		failures.capacity = cap;
+	}
+	failures.v[failures.count++] = (struct rte_eal_iommu_failure){
+		.va = va, .len = len, .err = err, .owner = owner,
+	};
+	failures.failed_bytes += len;
+}
+
+/* Forget the failures inside [va, va + len) of owner (any owner if owner < 0). */
+static void
+forget(uint64_t va, uint64_t len, int owner)
+{
+	unsigned int i = 0;
+
+	while (i < failures.count) {
+		struct rte_eal_iommu_failure *f = &failures.v[i];
+
+		if (f->va >= va && f->va + f->len <= va + len &&
+		    (owner < 0 || (int)f->owner == owner)) {
+			failures.failed_bytes -= f->len;
+			*f = failures.v[--failures.count];
+		} else {
+			i++;
+		}
+	}
+}
+
+void
+iommu_status_forget_locked(uint64_t va, uint64_t len)
+{
+	iommu_ioas_assert_locked();
+	forget(va, len, -1);
+}
+
+void
+iommu_status_forget_owner_locked(enum rte_eal_iommu_owner owner)
+{
+	iommu_ioas_assert_locked();
+	forget(0, UINT64_MAX, owner);
+}
+
+void
+iommu_status_clear_locked(void)
+{
+	iommu_ioas_assert_locked();
+	free(failures.v);
+	memset(&failures, 0, sizeof(failures));
+}
+
+unsigned int
+iommu_status_failure_count_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return failures.count;
+}
+
+void
+iommu_status_foreach_failure_locked(void (*fn)(const struct rte_eal_iommu_failure *f,
+		void *arg), void *arg)
+{
+	unsigned int i;
+
+	iommu_ioas_assert_locked();
+	for (i = 0; i < failures.count; i++)
+		fn(&failures.v[i], arg);
+}
 
 struct unmapped_count {
 	unsigned int count;
@@ -23,60 +152,60 @@ check_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		void *arg)
 {
 	struct unmapped_count *u = arg;
-	const struct rte_eal_iommu_map *m;
 
-	if (msl->external)
+	if (msl->external || iommu_map_covers_locked(ms->addr_64, ms->len))
 		return 0;
-	m = map_table_find(&eal_iommu.maps, ms->addr_64);
-	if (m == NULL || m->va + m->len < ms->addr_64 + ms->len) {
-		if (u->log && u->count < 8)
-			IOMMU_LOG(ERR, "DPDK memory at VA %p length 0x%zx is not mapped in IOAS %u",
-				ms->addr, ms->len, eal_iommu.ioas_id);
-		u->count++;
-	}
+	if (u->log && u->count < 8)
+		IOMMU_LOG(ERR, "DPDK memory at VA %p length 0x%zx is not mapped in IOAS %u",
+			ms->addr, ms->len, iommu_ioas.ioas_id);
+	u->count++;
 	return 0;
 }
 
 unsigned int
-iommu_unmapped_segments_locked(int log)
+iommu_status_unmapped_segments_locked(int log)
 {
 	struct unmapped_count u = { .count = 0, .log = log };
 
+	iommu_ioas_assert_locked();
 	rte_memseg_walk_thread_unsafe(check_segment, &u);
 	return u.count;
+}
+
+static void
+log_failure(const struct rte_eal_iommu_failure *f, void *arg)
+{
+	RTE_SET_USED(arg);
+	IOMMU_LOG(ERR, "%s memory at VA 0x%" PRIx64 " length 0x%" PRIx64 " is not DMA-able: %s",
+		f->owner == RTE_EAL_IOMMU_OWNER_DPDK ? "DPDK" : "external",
+		f->va, f->len, iommu_map_error_hint(f->err));
 }
 
 int
 rte_eal_iommu_check(void)
 {
-	unsigned int i, unmapped = 0;
+	unsigned int unmapped;
 	int ret = 0;
 
 	rte_mcfg_mem_read_lock();
-	pthread_mutex_lock(&eal_iommu.lock);
-	if (eal_iommu.fd < 0) {
+	iommu_ioas_lock();
+	if (!iommu_ioas_is_open_locked()) {
 		ret = -ENODEV;
 		goto out;
 	}
-	if (eal_iommu.secondary) {
+	if (iommu_ioas.secondary) {
 		IOMMU_LOG(ERR, "a secondary process cannot check DMA-ability: ask the primary, which owns the mappings");
 		ret = -ENOTSUP;
 		goto out;
 	}
-	unmapped = iommu_unmapped_segments_locked(1);
-	for (i = 0; i < eal_iommu.failures.count; i++) {
-		const struct rte_eal_iommu_failure *f = &eal_iommu.failures.v[i];
-
-		IOMMU_LOG(ERR, "%s memory at VA 0x%" PRIx64 " length 0x%" PRIx64 " is not DMA-able: %s",
-			f->owner == RTE_EAL_IOMMU_OWNER_DPDK ? "DPDK" : "external",
-			f->va, f->len, iommu_map_error_hint(f->err));
-	}
-	if (unmapped > 0 || eal_iommu.failures.count > 0)
+	unmapped = iommu_status_unmapped_segments_locked(1);
+	iommu_status_foreach_failure_locked(log_failure, NULL);
+	if (unmapped > 0 || failures.count > 0)
 		ret = -EFAULT;
 out:
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_unlock();
 	rte_mcfg_mem_read_unlock();
-	return ret < 0 ? iommu_fail(ret) : 0;
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
 
 int
@@ -84,19 +213,27 @@ rte_eal_iommu_failures(struct rte_eal_iommu_failure *f, unsigned int max)
 {
 	unsigned int n;
 
-	pthread_mutex_lock(&eal_iommu.lock);
-	n = eal_iommu.failures.count;
+	iommu_ioas_lock();
+	n = failures.count;
 	if (max > 0 && n > 0)
-		memcpy(f, eal_iommu.failures.v, sizeof(*f) * RTE_MIN(n, max));
-	pthread_mutex_unlock(&eal_iommu.lock);
+		memcpy(f, failures.v, sizeof(*f) * RTE_MIN(n, max));
+	iommu_ioas_unlock();
 	return (int)n;
+}
+
+void
+iommu_status_stats_locked(struct rte_eal_iommu_stats *stats)
+{
+	iommu_ioas_assert_locked();
+	iommu_map_stats_locked(stats);
+	stats->failed_bytes = failures.failed_bytes;
 }
 
 int
 rte_eal_iommu_stats_get(struct rte_eal_iommu_stats *stats)
 {
-	pthread_mutex_lock(&eal_iommu.lock);
-	*stats = eal_iommu.stats;
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_lock();
+	iommu_status_stats_locked(stats);
+	iommu_ioas_unlock();
 	return 0;
 }

@@ -15,7 +15,11 @@
 #include <rte_eal_memconfig.h>
 #include <rte_telemetry.h>
 
-#include "eal_iommu_private.h"
+#include "iommu_ioas.h"
+#include "iommu_map.h"
+#include "iommu_pci_device.h"
+#include "iommu_policy.h"
+#include "iommu_status.h"
 
 /* A reply is at most 16 KiB: keep tables well below. */
 #define MAX_ROWS 128u
@@ -48,18 +52,19 @@ handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -ENOMEM;
 	rte_tel_data_start_array(devices, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&eal_iommu.lock);
-	rte_tel_data_add_dict_int(d, "fd", eal_iommu.fd);
-	rte_tel_data_add_dict_u64(d, "ioas_id", eal_iommu.ioas_id);
+	iommu_ioas_lock();
+	rte_tel_data_add_dict_int(d, "fd", iommu_ioas.fd);
+	rte_tel_data_add_dict_u64(d, "ioas_id", iommu_ioas.ioas_id);
 	rte_tel_data_add_dict_string(d, "process",
 		rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
-	rte_tel_data_add_dict_string(d, "policy", rte_eal_iommu_policy_name(
-		eal_iommu.dpdk_mapped ? eal_iommu.effective : eal_iommu.requested));
+	rte_tel_data_add_dict_string(d, "policy",
+		rte_eal_iommu_policy_name(iommu_policy_current_locked()));
 	rte_tel_data_add_dict_string(d, "iova_mode", mode == RTE_IOVA_VA ? "va" :
 		mode == RTE_IOVA_PA ? "pa" : "dc");
-	rte_tel_data_add_dict_int(d, "dpdk_memory_mapped", eal_iommu.dpdk_mapped);
-	iommu_pci_devices_foreach_locked(add_device, devices);
-	pthread_mutex_unlock(&eal_iommu.lock);
+	rte_tel_data_add_dict_int(d, "dpdk_memory_mapped",
+		iommu_policy_applied_locked());
+	iommu_pci_foreach_locked(add_device, devices);
+	iommu_ioas_unlock();
 	rte_tel_data_add_dict_container(d, "devices", devices, 0);
 	return 0;
 }
@@ -81,13 +86,13 @@ handle_ranges(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(start, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_array(last, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&eal_iommu.lock);
-	for (i = 0; i < eal_iommu.ranges.count && i < MAX_ROWS; i++) {
-		add_hex(start, eal_iommu.ranges.ranges[i].start);
-		add_hex(last, eal_iommu.ranges.ranges[i].last);
+	iommu_ioas_lock();
+	for (i = 0; i < iommu_ioas.ranges.count && i < MAX_ROWS; i++) {
+		add_hex(start, iommu_ioas.ranges.ranges[i].start);
+		add_hex(last, iommu_ioas.ranges.ranges[i].last);
 	}
-	snprintf(s, sizeof(s), "0x%" PRIx64, eal_iommu.ranges.alignment);
-	pthread_mutex_unlock(&eal_iommu.lock);
+	snprintf(s, sizeof(s), "0x%" PRIx64, iommu_ioas.ranges.alignment);
+	iommu_ioas_unlock();
 	rte_tel_data_add_dict_string(d, "alignment", s);
 	rte_tel_data_add_dict_container(d, "start", start, 0);
 	rte_tel_data_add_dict_container(d, "last", last, 0);
@@ -132,69 +137,84 @@ columns_add(struct rte_tel_data *d, struct columns *c)
 	rte_tel_data_add_dict_container(d, "owner", c->owner, 0);
 }
 
+struct maps_reply {
+	struct columns c;
+	unsigned int rows;
+};
+
+static void
+add_run(const struct iommu_map_run *run, void *arg)
+{
+	struct maps_reply *r = arg;
+
+	if (r->rows++ >= MAX_ROWS)
+		return;
+	add_hex(r->c.va, run->map.va);
+	add_hex(r->c.iova, run->map.iova);
+	rte_tel_data_add_array_u64(r->c.len, run->map.len);
+	rte_tel_data_add_array_string(r->c.owner, iommu_owner_name(run->map.owner));
+}
+
 /* Mappings, adjacent ones with contiguous VA and IOVA and one owner merged. */
 static int
 handle_maps(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct iommu_map_table *t = &eal_iommu.maps;
-	unsigned int i = 0, rows = 0;
-	struct columns c;
+	struct maps_reply r = { .rows = 0 };
+	unsigned int areas;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	if (columns_alloc(&c, 1) < 0)
+	if (columns_alloc(&r.c, 1) < 0)
 		return -ENOMEM;
 	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&eal_iommu.lock);
-	while (i < t->count) {
-		const struct rte_eal_iommu_map *m = &t->maps[i];
-		uint64_t len = m->len;
-
-		for (i++; i < t->count && t->maps[i].owner == m->owner &&
-		     t->maps[i].va == m->va + len && t->maps[i].iova == m->iova + len; i++)
-			len += t->maps[i].len;
-		if (rows++ >= MAX_ROWS)
-			continue;
-		add_hex(c.va, m->va);
-		add_hex(c.iova, m->iova);
-		rte_tel_data_add_array_u64(c.len, len);
-		rte_tel_data_add_array_string(c.owner, iommu_owner_name(m->owner));
-	}
-	rte_tel_data_add_dict_u64(d, "areas", t->count);
-	pthread_mutex_unlock(&eal_iommu.lock);
-	rte_tel_data_add_dict_u64(d, "runs", rows);
-	rte_tel_data_add_dict_u64(d, "shown", RTE_MIN(rows, MAX_ROWS));
-	columns_add(d, &c);
+	iommu_ioas_lock();
+	areas = iommu_map_foreach_run_locked(add_run, &r);
+	iommu_ioas_unlock();
+	rte_tel_data_add_dict_u64(d, "areas", areas);
+	rte_tel_data_add_dict_u64(d, "runs", r.rows);
+	rte_tel_data_add_dict_u64(d, "shown", RTE_MIN(r.rows, MAX_ROWS));
+	columns_add(d, &r.c);
 	return 0;
+}
+
+struct failures_reply {
+	struct columns c;
+	struct rte_tel_data *err;
+	unsigned int rows;
+};
+
+static void
+add_failure(const struct rte_eal_iommu_failure *f, void *arg)
+{
+	struct failures_reply *r = arg;
+
+	if (r->rows++ >= MAX_ROWS)
+		return;
+	add_hex(r->c.va, f->va);
+	rte_tel_data_add_array_u64(r->c.len, f->len);
+	rte_tel_data_add_array_string(r->c.owner, iommu_owner_name(f->owner));
+	rte_tel_data_add_array_int(r->err, f->err);
 }
 
 static int
 handle_failures(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct iommu_failure_list *l = &eal_iommu.failures;
-	struct rte_tel_data *err = rte_tel_data_alloc();
-	struct columns c;
-	unsigned int i;
+	struct failures_reply r = { .err = rte_tel_data_alloc(), .rows = 0 };
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	if (err == NULL || columns_alloc(&c, 0) < 0) {
-		rte_tel_data_free(err);
+	if (r.err == NULL || columns_alloc(&r.c, 0) < 0) {
+		rte_tel_data_free(r.err);
 		return -ENOMEM;
 	}
-	rte_tel_data_start_array(err, RTE_TEL_INT_VAL);
+	rte_tel_data_start_array(r.err, RTE_TEL_INT_VAL);
 	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&eal_iommu.lock);
-	for (i = 0; i < l->count && i < MAX_ROWS; i++) {
-		add_hex(c.va, l->v[i].va);
-		rte_tel_data_add_array_u64(c.len, l->v[i].len);
-		rte_tel_data_add_array_string(c.owner, iommu_owner_name(l->v[i].owner));
-		rte_tel_data_add_array_int(err, l->v[i].err);
-	}
-	rte_tel_data_add_dict_u64(d, "count", l->count);
-	pthread_mutex_unlock(&eal_iommu.lock);
-	columns_add(d, &c);
-	rte_tel_data_add_dict_container(d, "errno", err, 0);
+	iommu_ioas_lock();
+	iommu_status_foreach_failure_locked(add_failure, &r);
+	iommu_ioas_unlock();
+	rte_tel_data_add_dict_u64(d, "count", r.rows);
+	columns_add(d, &r.c);
+	rte_tel_data_add_dict_container(d, "errno", r.err, 0);
 	return 0;
 }
 
@@ -208,13 +228,13 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_mcfg_mem_read_lock();
-	pthread_mutex_lock(&eal_iommu.lock);
-	s = eal_iommu.stats;
-	failures = eal_iommu.failures.count;
-	open = eal_iommu.fd >= 0;
+	iommu_ioas_lock();
+	iommu_status_stats_locked(&s);
+	failures = iommu_status_failure_count_locked();
+	open = iommu_ioas_is_open_locked();
 	if (open)
-		unmapped = iommu_unmapped_segments_locked(0);
-	pthread_mutex_unlock(&eal_iommu.lock);
+		unmapped = iommu_status_unmapped_segments_locked(0);
+	iommu_ioas_unlock();
 	rte_mcfg_mem_read_unlock();
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "maps", s.maps);

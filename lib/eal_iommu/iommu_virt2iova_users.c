@@ -14,7 +14,8 @@
 #include <link.h>
 #include <string.h>
 
-#include "eal_iommu_private.h"
+#include "iommu_ioas.h"
+#include "iommu_virt2iova_users.h"
 
 static const struct {
 	const char *lib; /* shared object name prefix */

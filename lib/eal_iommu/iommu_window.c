@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eal_iommu_private.h"
 #include "iommu_window.h"
 
 /* Fragmentation can place a list's pages past its backable size. */

@@ -18,7 +18,16 @@
 
 #include "iova_ranges.h"
 
-struct iommu_window;
+/*
+ * The IOVA span a DPDK memory segment list owns: for va its VA window
+ * (iova_base == va_base), for window its IOVA window.
+ */
+struct iommu_window {
+	uint64_t va_base; /* the list's base VA */
+	uint64_t len; /* bytes of the list covered, from va_base */
+	uint64_t iova_base;
+	uint64_t page_sz;
+};
 
 struct window_request {
 	uint64_t va_base;

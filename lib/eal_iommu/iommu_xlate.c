@@ -31,9 +31,9 @@
 #include <rte_pause.h>
 
 #include "rte_eal_iommu_lookup.h"
-#include "eal_iommu_private.h"
-#include "iommu_xlate.h"
 #include "eal_iommu_test_hooks.h"
+#include "iommu_ioas.h"
+#include "iommu_xlate.h"
 
 #define PAGE_SZ (UINT64_C(1) << RTE_EAL_IOMMU_XLATE_PAGE_SHIFT)
 #define PAGE_MASK (PAGE_SZ - 1)
@@ -276,6 +276,7 @@ iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len)
 	uint64_t p;
 	int ret;
 
+	iommu_ioas_assert_locked();
 	/* Create every block first, so that failing changes nothing. */
 	FOR_EACH_TABLE_PAGE(p, va, len)
 		if (entry_ptr(p, 1) == NULL)
@@ -303,6 +304,7 @@ iommu_xlate_remove_locked(uint64_t va, uint64_t len)
 	struct split_snapshot *old = NULL;
 	uint64_t p;
 
+	iommu_ioas_assert_locked();
 	if (is_split(va, len) && split_publish(&m, 0, &old) < 0) {
 		/* No memory for a copy: tombstone it in place (len 0 matches nothing). */
 		struct split_mapping *t = (struct split_mapping *)(uintptr_t)
@@ -328,6 +330,7 @@ iommu_xlate_clear_locked(void)
 	struct split_snapshot *old = split;
 	unsigned int i;
 
+	iommu_ioas_assert_locked();
 	for (i = 0; i < RTE_EAL_IOMMU_XLATE_BLOCKS; i++)
 		if (x->block[i] != NULL)
 			memset(x->block[i], 0,
@@ -414,9 +417,9 @@ rte_eal_iommu_lookup_slow(const void *va, size_t len)
 		slot = claim_slot();
 		if (slot < 0) {
 			/* Every slot taken: serialise with the writers instead. */
-			pthread_mutex_lock(&eal_iommu.lock);
+			iommu_ioas_lock();
 			iova = translate_range((uintptr_t)va, len);
-			pthread_mutex_unlock(&eal_iommu.lock);
+			iommu_ioas_unlock();
 			return iova;
 		}
 		active = &pool[slot].active;
@@ -434,16 +437,16 @@ eal_iommu_xlate_insert(uint64_t va, uint64_t iova, uint64_t len)
 {
 	int ret;
 
-	pthread_mutex_lock(&eal_iommu.lock);
+	iommu_ioas_lock();
 	ret = iommu_xlate_insert_locked(va, iova, len);
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_unlock();
 	return ret;
 }
 
 void
 eal_iommu_xlate_remove(uint64_t va, uint64_t len)
 {
-	pthread_mutex_lock(&eal_iommu.lock);
+	iommu_ioas_lock();
 	iommu_xlate_remove_locked(va, len);
-	pthread_mutex_unlock(&eal_iommu.lock);
+	iommu_ioas_unlock();
 }

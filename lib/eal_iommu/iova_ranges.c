@@ -27,6 +27,34 @@ iova_ranges_contain(const struct iova_ranges *set, uint64_t iova,
 	return 0;
 }
 
+int
+iova_ranges_reserve(struct iova_ranges *set, uint64_t start, uint64_t last)
+{
+	struct iova_range *v;
+	unsigned int i, n = 0;
+
+	/* Each range loses its overlap and may split in two: at most one more. */
+	v = malloc(sizeof(*v) * (set->count + 1));
+	if (v == NULL)
+		return -ENOMEM;
+	for (i = 0; i < set->count; i++) {
+		struct iova_range r = set->ranges[i];
+
+		if (r.last < start || r.start > last) {
+			v[n++] = r;
+			continue;
+		}
+		if (r.start < start)
+			v[n++] = (struct iova_range){ r.start, start - 1 };
+		if (r.last > last)
+			v[n++] = (struct iova_range){ last + 1, r.last };
+	}
+	free(set->ranges);
+	set->ranges = v;
+	set->count = n;
+	return 0;
+}
+
 char *
 iova_ranges_format(const struct iova_ranges *set, char *buf, size_t size)
 {

@@ -29,6 +29,13 @@ struct iova_ranges {
 int iova_ranges_contain(const struct iova_ranges *set, uint64_t iova,
 		uint64_t len);
 
+/*
+ * Take [start, last] out of the set, as a device attach reserves it,
+ * splitting a range when needed. set->ranges must be malloc'd (it may be
+ * reallocated). 0, or -ENOMEM leaving the set as it was.
+ */
+int iova_ranges_reserve(struct iova_ranges *set, uint64_t start, uint64_t last);
+
 /* Format the set as "[0x..., 0x...], ..." into buf; returns buf. */
 char *iova_ranges_format(const struct iova_ranges *set, char *buf,
 		size_t size);

@@ -7,16 +7,20 @@
  * one iommufd IOAS. Its one device, "ioas", stands for the IOAS:
  *
  *   -a bus=iommufd,policy=auto|va|pa|window,attach=DDDD:BB:DD.F[,attach=...]
+ *   -a ioas,policy=...        (the same, name first, as EAL writes it back)
  *
  * chooses how DPDK memory gets its IOVAs and which vfio-pci devices to
- * attach through their VFIO cdev. Those arguments are handled while EAL
- * parses devices, the one point where a plug-in can still make
- * rte_eal_init() fail: a policy that cannot work stops EAL there, with a
- * message saying what to do. The bus votes in the EAL IOVA-mode decision
- * for what the policy needs, maps DPDK memory in probe (it probes before
- * every other bus, so no driver reads an IOVA before it is final),
- * DMA-maps external memory for rte_dev_dma_map() on the ioas device, and
- * closes everything in rte_eal_cleanup().
+ * attach through their VFIO cdev (iommufd_params.h). Parsing has no side
+ * effects: it builds the configuration and refuses, while EAL still lets
+ * a plug-in fail rte_eal_init(), what cannot work (predicted from sysfs
+ * and EAL's arguments). The configuration is applied once, in scan, when
+ * the process type is known and EAL's own files are open: the primary
+ * opens its IOAS and attaches the devices, a secondary uses the primary's.
+ * The bus then votes in the EAL IOVA-mode decision for what the policy
+ * needs, maps DPDK memory in probe (it probes before every other bus, so
+ * no driver reads an IOVA before it is final), DMA-maps external memory
+ * for rte_dev_dma_map() on the ioas device, and closes everything in
+ * rte_eal_cleanup().
  */
 
 #include <errno.h>
@@ -37,15 +41,12 @@
 #include <rte_eal_iommu.h>
 #include <eal_iommu_driver.h>
 
+#include "iommufd_bus_log.h"
+#include "iommufd_params.h"
+
 RTE_LOG_REGISTER_DEFAULT(iommufd_bus_logtype, INFO);
 
-#define BUS_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, iommufd_bus_logtype, "IOMMUFD_BUS: " fmt "\n", \
-		## __VA_ARGS__)
-
-#define IOAS_DEVICE_NAME "ioas"
-#define KEY_POLICY "policy"
-#define KEY_ATTACH "attach"
+#define IOMMUFD_PATH "/dev/iommu"
 
 static struct rte_bus iommufd_bus;
 
@@ -54,94 +55,154 @@ static const struct rte_driver ioas_driver = {
 };
 
 static struct rte_device ioas_device = {
-	.name = IOAS_DEVICE_NAME,
+	.name = IOMMUFD_DEVICE_NAME,
 	.bus = &iommufd_bus,
 	.numa_node = SOCKET_ID_ANY,
 };
 
-/* Open the IOAS unless open; quiet when the machine has no iommufd. */
-static int
-ioas_open(void)
-{
-	int ret;
+/* Set once scan applied the configuration: devargs can no longer change it. */
+static int configured;
+/* A device given with attach= could not be attached: probe reports it. */
+static int attach_failed;
 
-	if (rte_eal_iommu_is_open())
-		return 0;
-	if (access("/dev/iommu", F_OK) != 0) {
-		BUS_LOG(INFO, "no /dev/iommu: DPDK memory is not mapped through iommufd");
-		return -ENODEV;
-	}
-	ret = rte_eal_iommu_open();
-	if (ret < 0)
-		BUS_LOG(ERR, "no IOAS: DPDK memory is not DMA-mapped through iommufd");
+/* The bus's part of a devargs: the bus layer, or the arguments after the name. */
+static const char *
+devargs_text(const struct rte_devargs *da)
+{
+	return da->bus_str != NULL ? da->bus_str : da->drv_str;
+}
+
+/* Every devargs of this bus (plus extra, not yet listed) in one configuration. */
+static int
+collect_params(struct iommufd_params *p, const struct rte_devargs *extra)
+{
+	struct rte_devargs *da;
+	int ret = 0;
+
+	memset(p, 0, sizeof(*p));
+	RTE_EAL_DEVARGS_FOREACH(IOMMUFD_BUS_NAME, da)
+		if (da != extra && ret == 0)
+			ret = iommufd_params_parse(devargs_text(da), p);
+	if (ret == 0 && extra != NULL)
+		ret = iommufd_params_parse(devargs_text(extra), p);
 	return ret;
 }
 
+/* Refuse now, without side effects, what would fail once applied. */
 static int
-apply_policy(const char *key, const char *value, void *arg)
+predict(const struct iommufd_params *p)
 {
-	enum rte_eal_iommu_policy policy;
+	const char *devices[IOMMUFD_PARAMS_MAX_ATTACH];
+	unsigned int i;
+	int ret = 0;
 
-	RTE_SET_USED(key);
-	RTE_SET_USED(arg);
-	if (rte_eal_iommu_policy_parse(value, &policy) < 0) {
-		BUS_LOG(ERR, "unknown policy '%s': use auto, va, pa or window", value);
-		return -EINVAL;
+	if (access(IOMMUFD_PATH, R_OK | W_OK) != 0) {
+		BUS_LOG(ERR, "-a bus=iommufd given, but %s %s: load the iommufd module (CONFIG_IOMMUFD, 'modprobe iommufd'), or give this user read-write access to it, or drop -a bus=iommufd",
+			IOMMUFD_PATH, errno == ENOENT ? "does not exist" : strerror(errno));
+		return -ENODEV;
 	}
-	return rte_eal_iommu_set_policy(policy);
-}
-
-static int
-apply_attach(const char *key, const char *value, void *arg)
-{
-	RTE_SET_USED(key);
-	RTE_SET_USED(arg);
-	return rte_eal_iommu_pci_attach(value);
+	for (i = 0; i < p->nattach && ret == 0; i++) {
+		ret = eal_iommu_pci_check(p->attach[i], NULL, 0);
+		devices[i] = p->attach[i];
+	}
+	if (ret == 0)
+		ret = eal_iommu_startup_predict(p->policy_set ? p->policy :
+			RTE_EAL_IOMMU_POLICY_AUTO, devices, p->nattach);
+	return ret;
 }
 
 /*
- * -a bus=iommufd,...: configure the IOAS. During rte_eal_init() an error
- * here makes it fail, which no later bus callback can.
+ * -a bus=iommufd,...: build and check the configuration. During
+ * rte_eal_init() an error here makes it fail, which no later bus callback
+ * can. Also called by EAL for device iterators and hot-plug, after the
+ * configuration is applied: then only the device name is resolved.
  */
 static int
 iommufd_bus_devargs_parse(struct rte_devargs *da)
 {
-	static const char *const keys[] = {
-		RTE_DEVARGS_KEY_BUS, KEY_POLICY, KEY_ATTACH, NULL,
-	};
-	struct rte_kvargs *kv;
-	enum rte_iova_mode vote;
+	struct iommufd_params p;
+	char esc[256];
 	int ret;
 
-	kv = rte_kvargs_parse(da->bus_str, keys);
-	if (kv == NULL) {
-		BUS_LOG(ERR, "cannot parse '%s': the keys are %s, %s and %s",
-			da->bus_str, KEY_POLICY, KEY_ATTACH, RTE_DEVARGS_KEY_BUS);
-		return -EINVAL;
+	strlcpy(da->name, IOMMUFD_DEVICE_NAME, sizeof(da->name));
+	memset(&p, 0, sizeof(p));
+	ret = iommufd_params_parse(devargs_text(da), &p);
+	if (ret == 0 && configured && p.has_config) {
+		BUS_LOG(ERR, "the iommufd bus is configured once, at start-up: give policy= and attach= with EAL's -a bus=iommufd,... option");
+		ret = -EINVAL;
 	}
-	strlcpy(da->name, IOAS_DEVICE_NAME, sizeof(da->name));
-	ret = rte_kvargs_process(kv, KEY_POLICY, apply_policy, NULL);
-	if (ret == 0)
-		ret = ioas_open();
-	if (ret == 0)
-		ret = rte_kvargs_process(kv, KEY_ATTACH, apply_attach, NULL);
-	rte_kvargs_free(kv);
-	if (ret == 0 && rte_eal_iommu_maps(NULL, 0) == 0)
-		ret = eal_iommu_startup_vote(&vote);
+	if (ret == 0 && !configured)
+		ret = collect_params(&p, da);
+	if (ret == 0 && !configured)
+		ret = predict(&p);
 	if (ret < 0)
-		BUS_LOG(ERR, "'%s' cannot be honoured: stopping", da->bus_str);
+		BUS_LOG(ERR, "'%s' cannot be honoured: stopping",
+			iommufd_params_escape(devargs_text(da), esc, sizeof(esc)));
 	return ret < 0 ? ret : 0;
+}
+
+/* A secondary uses the primary's IOAS: say what of its devargs cannot apply. */
+static void
+check_secondary_params(const struct iommufd_params *p)
+{
+	enum rte_eal_iommu_policy primary = rte_eal_iommu_policy();
+
+	if (p->policy_set && p->policy != RTE_EAL_IOMMU_POLICY_AUTO &&
+	    p->policy != primary)
+		BUS_LOG(ERR, "secondary process: policy=%s ignored: the primary's IOAS %u maps DPDK memory with policy %s, and this process uses it",
+			rte_eal_iommu_policy_name(p->policy), rte_eal_iommu_ioas_id(),
+			rte_eal_iommu_policy_name(primary));
+	if (p->nattach > 0)
+		BUS_LOG(ERR, "secondary process: attach=%s%s ignored: only the primary attaches devices to its IOAS; give attach= to the primary",
+			p->attach[0], p->nattach > 1 ? " and the others" : "");
+}
+
+/* Apply the configuration: open the IOAS (or take the primary's), attach the devices. */
+static void
+apply_params(void)
+{
+	struct rte_devargs *da = rte_devargs_next(IOMMUFD_BUS_NAME, NULL);
+	int secondary = rte_eal_process_type() == RTE_PROC_SECONDARY;
+	struct iommufd_params p;
+	unsigned int i;
+
+	configured = 1;
+	/* Name-first devargs were not parsed before: errors show here. */
+	if (collect_params(&p, NULL) < 0) {
+		BUS_LOG(ERR, "the iommufd bus's devargs cannot be honoured: DPDK memory is NOT mapped through iommufd");
+		return;
+	}
+	if (access(IOMMUFD_PATH, F_OK) != 0) {
+		if (da != NULL)
+			BUS_LOG(ERR, "no %s: DPDK memory is NOT mapped through iommufd", IOMMUFD_PATH);
+		else
+			BUS_LOG(INFO, "no %s: DPDK memory is not mapped through iommufd", IOMMUFD_PATH);
+		return;
+	}
+	if (!secondary && p.policy_set && rte_eal_iommu_set_policy(p.policy) < 0)
+		return;
+	if (rte_eal_iommu_open() < 0) {
+		BUS_LOG(ERR, "no IOAS: DPDK memory is NOT DMA-mapped through iommufd");
+		return;
+	}
+	if (secondary) {
+		check_secondary_params(&p);
+		return;
+	}
+	for (i = 0; i < p.nattach; i++)
+		if (rte_eal_iommu_pci_attach(p.attach[i]) < 0) {
+			BUS_LOG(ERR, "attach=%s failed (see above): the device is not attached to the IOAS",
+				p.attach[i]);
+			attach_failed = 1;
+		}
 }
 
 static int
 iommufd_bus_scan(void)
 {
-	struct rte_devargs *da;
-
-	if (ioas_open() < 0)
-		return 0;
-	RTE_EAL_DEVARGS_FOREACH(iommufd_bus.name, da)
-		ioas_device.devargs = da;
+	if (!configured)
+		apply_params();
+	ioas_device.devargs = rte_devargs_next(IOMMUFD_BUS_NAME, NULL);
 	return 0;
 }
 
@@ -203,6 +264,10 @@ iommufd_bus_probe(void)
 	}
 	ioas_device.driver = &ioas_driver;
 	log_ioas();
+	if (attach_failed) {
+		BUS_LOG(ERR, "a device given with attach= is not attached (see above)");
+		return -ENODEV;
+	}
 	return 0;
 }
 
@@ -226,7 +291,7 @@ iommufd_bus_find_device(const struct rte_device *start, rte_dev_cmp_t cmp,
 static int
 iommufd_bus_parse(const char *name, void *addr)
 {
-	if (strcmp(name, IOAS_DEVICE_NAME) != 0)
+	if (strcmp(name, IOMMUFD_DEVICE_NAME) != 0)
 		return -1;
 	if (addr != NULL)
 		strlcpy(addr, name, RTE_DEV_NAME_MAX_LEN);
@@ -238,7 +303,7 @@ name_matches(const char *key, const char *value, void *arg)
 {
 	RTE_SET_USED(key);
 	RTE_SET_USED(arg);
-	return strcmp(value, IOAS_DEVICE_NAME) == 0 ? 0 : -1;
+	return strcmp(value, IOMMUFD_DEVICE_NAME) == 0 ? 0 : -1;
 }
 
 /* RTE_DEV_FOREACH(dev, "bus=iommufd[,name=ioas]", &it) finds the ioas device. */

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/* The IOAS's identity, its valid ranges, its lock; the getters. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+
+#include "rte_eal_iommu.h"
+#include "iommu_ioas.h"
+#include "iommufd_ioctl.h"
+
+RTE_LOG_REGISTER_DEFAULT(eal_iommu_logtype, INFO);
+
+struct iommu_ioas iommu_ioas = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.fd = -1,
+};
+
+void
+iommu_ioas_lock(void)
+{
+	pthread_mutex_lock(&iommu_ioas.lock);
+	__atomic_store_n(&iommu_ioas.holder, rte_gettid(), __ATOMIC_RELAXED);
+}
+
+void
+iommu_ioas_unlock(void)
+{
+	iommu_ioas_assert_locked();
+	__atomic_store_n(&iommu_ioas.holder, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&iommu_ioas.lock);
+}
+
+int
+iommu_ioas_lock_held(void)
+{
+	return __atomic_load_n(&iommu_ioas.holder, __ATOMIC_RELAXED) == rte_gettid();
+}
+
+int
+iommu_ioas_is_open_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return iommu_ioas.fd >= 0;
+}
+
+int
+iommu_ioas_require_primary_locked(const char *what)
+{
+	iommu_ioas_assert_locked();
+	if (!iommu_ioas.secondary)
+		return 0;
+	IOMMU_LOG(ERR, "%s: only the primary process may change the IOAS", what);
+	return -EPERM;
+}
+
+int
+iommu_ioas_ranges_refresh_locked(void)
+{
+	char buf[512];
+	int ret;
+
+	iommu_ioas_assert_locked();
+	ret = iommufd_ioas_iova_ranges(iommu_ioas.fd, iommu_ioas.ioas_id,
+			&iommu_ioas.ranges);
+	if (ret < 0) {
+		IOMMU_LOG(ERR, "cannot read the valid IOVA ranges of IOAS %u: %s",
+			iommu_ioas.ioas_id, strerror(-ret));
+		return ret;
+	}
+	IOMMU_LOG(DEBUG, "IOAS %u valid IOVA ranges: %s (alignment 0x%" PRIx64 ")",
+		iommu_ioas.ioas_id,
+		iova_ranges_format(&iommu_ioas.ranges, buf, sizeof(buf)),
+		iommu_ioas.ranges.alignment);
+	return 0;
+}
+
+void
+iommu_ioas_reset_locked(void)
+{
+	iommu_ioas_assert_locked();
+	iommu_ioas.fd = -1;
+	iommu_ioas.secondary = 0;
+	iommu_ioas.ioas_id = 0;
+	free(iommu_ioas.ranges.ranges);
+	memset(&iommu_ioas.ranges, 0, sizeof(iommu_ioas.ranges));
+}
+
+int
+rte_eal_iommu_is_open(void)
+{
+	int open;
+
+	iommu_ioas_lock();
+	open = iommu_ioas_is_open_locked();
+	iommu_ioas_unlock();
+	return open;
+}
+
+int
+rte_eal_iommu_fd(void)
+{
+	int fd;
+
+	iommu_ioas_lock();
+	fd = iommu_ioas.fd;
+	iommu_ioas_unlock();
+	return fd >= 0 ? fd : iommu_set_rte_errno(-ENODEV);
+}
+
+uint32_t
+rte_eal_iommu_ioas_id(void)
+{
+	uint32_t id;
+
+	iommu_ioas_lock();
+	id = iommu_ioas.ioas_id;
+	iommu_ioas_unlock();
+	return id;
+}
+
+int
+rte_eal_iommu_ranges_refresh(void)
+{
+	int ret = -ENODEV;
+
+	iommu_ioas_lock();
+	if (iommu_ioas_is_open_locked())
+		ret = iommu_ioas_ranges_refresh_locked();
+	iommu_ioas_unlock();
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
+}
+
+int
+rte_eal_iommu_ranges(struct rte_eal_iommu_range *ranges, unsigned int max,
+		uint64_t *alignment)
+{
+	unsigned int i;
+	int ret;
+
+	iommu_ioas_lock();
+	if (!iommu_ioas_is_open_locked()) {
+		ret = -ENODEV;
+		goto out;
+	}
+	for (i = 0; i < iommu_ioas.ranges.count && i < max; i++) {
+		ranges[i].start = iommu_ioas.ranges.ranges[i].start;
+		ranges[i].last = iommu_ioas.ranges.ranges[i].last;
+	}
+	if (alignment != NULL)
+		*alignment = iommu_ioas.ranges.alignment;
+	ret = (int)iommu_ioas.ranges.count;
+out:
+	iommu_ioas_unlock();
+	return ret < 0 ? iommu_set_rte_errno(ret) : ret;
+}

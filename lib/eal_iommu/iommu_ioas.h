@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef IOMMU_IOAS_H
+#define IOMMU_IOAS_H
+
+/*
+ * The process's one IOAS: its identity (iommufd fd, IOAS id, whose it is),
+ * its valid IOVA ranges as last read, the lock that guards every piece of
+ * the library's state, the log type and the errno convention.
+ *
+ * State and its owners (each file keeps its part file-local):
+ *   iommu_ioas.c        fd, ioas_id, secondary, ranges (this struct)
+ *   iommu_map.c         the table of mappings, counters, allowed IOVAs
+ *   iommu_policy.c      requested and effective policy, DPDK's IOVA windows
+ *   iommu_status.c      memory recorded as not DMA-able
+ *   iommu_pci_device.c  devices attached through their VFIO cdev
+ *   iommu_xlate.c       the fast-path table (readers take no lock)
+ * All of it is read and written with iommu_ioas.lock held, except the
+ * fast-path table's readers.
+ *
+ * Lock order, outermost first:
+ *   1. EAL's memory hotplug lock (rte_mcfg_mem_write_lock()): held by EAL
+ *      around every heap growth and shrink, so around every memory event;
+ *   2. EAL's memory event lock (taken by EAL while it calls the memory
+ *      event callbacks, and by rte_mem_event_callback_register/unregister);
+ *   3. iommu_ioas.lock.
+ * Hence memory event callbacks are registered and unregistered only
+ * without iommu_ioas.lock held (iommu_ioas_assert_unlocked()), and code
+ * that walks DPDK memory takes the hotplug lock before iommu_ioas.lock.
+ * Functions named *_locked() need iommu_ioas.lock and assert it.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include <rte_debug.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+#include "iova_ranges.h"
+
+struct iommu_ioas {
+	pthread_mutex_t lock;
+	int holder; /* thread id holding lock, 0 if none (for assertions) */
+	int fd; /* iommufd, -1 when closed */
+	int secondary; /* the IOAS is the primary process's */
+	uint32_t ioas_id;
+	struct iova_ranges ranges; /* as read after the last change */
+};
+
+extern struct iommu_ioas iommu_ioas;
+
+extern int eal_iommu_logtype;
+
+#define IOMMU_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, eal_iommu_logtype, "EAL_IOMMU: " fmt "\n", \
+		## __VA_ARGS__)
+
+void iommu_ioas_lock(void);
+void iommu_ioas_unlock(void);
+
+/* True when the calling thread holds iommu_ioas.lock. */
+int iommu_ioas_lock_held(void);
+
+#define iommu_ioas_assert_locked() RTE_ASSERT(iommu_ioas_lock_held())
+#define iommu_ioas_assert_unlocked() RTE_ASSERT(!iommu_ioas_lock_held())
+
+/* Set rte_errno from a negative errno and return that negative errno. */
+static inline int
+iommu_set_rte_errno(int neg_errno)
+{
+	rte_errno = -neg_errno;
+	return neg_errno;
+}
+
+/* True while the IOAS is open. */
+int iommu_ioas_is_open_locked(void);
+
+/* 0 in the primary; -EPERM, logged, for calls that change the IOAS in a secondary. */
+int iommu_ioas_require_primary_locked(const char *what);
+
+/* Re-read the valid IOVA ranges (after the IOAS is allocated, and after every attach and detach). */
+int iommu_ioas_ranges_refresh_locked(void);
+
+/* Forget the identity and the ranges (the IOAS was closed). */
+void iommu_ioas_reset_locked(void);
+
+#endif /* IOMMU_IOAS_H */

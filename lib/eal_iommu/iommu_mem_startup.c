@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * The start-up mapping: every DPDK memory segment, one IOAS area each (the
+ * unit DPDK frees), at the IOVA its policy gives, all or nothing; then
+ * memory events keep the IOAS in step (iommu_mem_events.c).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include <rte_eal.h>
+#include <rte_eal_memconfig.h>
+#include <rte_memory.h>
+
+#include "iommu_dpdk_memory.h"
+#include "iommu_ioas.h"
+#include "iommu_map.h"
+#include "iommu_mem.h"
+#include "iommu_policy.h"
+#include "iommu_status.h"
+
+static int
+list_index(const struct iommu_dpdk_memory *mem, const struct rte_memseg_list *msl)
+{
+	unsigned int i;
+
+	for (i = 0; i < mem->nlists; i++)
+		if (mem->lists[i] == msl)
+			return (int)i;
+	return -1;
+}
+
+static int
+collect_list(const struct rte_memseg_list *msl, void *arg)
+{
+	struct iommu_dpdk_memory *mem = arg;
+
+	/* External memory carries its own IOVAs and is mapped apart. */
+	if (msl->external || msl->base_va == NULL)
+		return 0;
+	mem->used_len[mem->nlists] = 0;
+	mem->lists[mem->nlists++] = msl;
+	return 0;
+}
+
+static int
+collect_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct iommu_dpdk_memory *mem = arg;
+	int idx = list_index(mem, msl);
+	uint64_t end;
+
+	if (idx < 0)
+		return 0;
+	if (mem->nsegs == mem->capacity) {
+		unsigned int cap = mem->capacity ? mem->capacity * 2 : 256;
+		struct iommu_segment *segs = realloc(mem->segs, sizeof(*segs) * cap);
+
+		if (segs == NULL)
+			return -1;
+		mem->segs = segs;
+		mem->capacity = cap;
+	}
+	/* Segments are DPDK's; only the window policy writes their iova. */
+	mem->segs[mem->nsegs++] = (struct iommu_segment){
+		.ms = (struct rte_memseg *)(uintptr_t)ms, .list = idx,
+	};
+	end = ms->addr_64 + ms->len - (uint64_t)(uintptr_t)msl->base_va;
+	if (end > mem->used_len[idx])
+		mem->used_len[idx] = end;
+	return 0;
+}
+
+/* Map every collected DPDK memory segment at its IOVA; all or nothing. */
+static int
+map_segments(struct iommu_dpdk_memory *mem)
+{
+	unsigned int i, done;
+	int ret = 0;
+
+	for (i = 0; i < mem->nsegs; i++) {
+		const struct iommu_segment *s = &mem->segs[i];
+
+		ret = iommu_map_fixed_locked(s->ms->addr_64, s->ms->len, s->iova,
+			RTE_EAL_IOMMU_OWNER_DPDK);
+		if (ret < 0) {
+			IOMMU_LOG(ERR, "cannot map VA 0x%" PRIx64 " length 0x%zx at IOVA 0x%" PRIx64 " in IOAS %u: %s; nothing was mapped",
+				s->ms->addr_64, s->ms->len, s->iova, iommu_ioas.ioas_id,
+				iommu_map_error_hint(-ret));
+			break;
+		}
+	}
+	if (i == mem->nsegs)
+		return 0;
+	for (done = i; done-- > 0; )
+		if (iommu_map_remove_locked(mem->segs[done].ms->addr_64,
+				mem->segs[done].ms->len) < 0)
+			IOMMU_LOG(ERR, "cannot undo the mapping at VA 0x%" PRIx64,
+				mem->segs[done].ms->addr_64);
+	return ret;
+}
+
+/* Collect, assign and map DPDK memory; hotplug write lock and lock held. */
+static int
+map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
+{
+	enum rte_eal_iommu_policy policy = RTE_EAL_IOMMU_POLICY_AUTO;
+	struct rte_eal_iommu_stats stats;
+	int ret;
+
+	ret = iommu_policy_resolve_locked(&policy);
+	if (ret < 0)
+		return ret;
+	if (rte_memseg_list_walk_thread_unsafe(collect_list, mem) < 0 ||
+	    rte_memseg_walk_thread_unsafe(collect_segment, mem) < 0)
+		return -ENOMEM;
+	iommu_map_batch_begin_locked();
+	ret = iommu_policy_assign_locked(policy, mem);
+	if (ret == 0)
+		ret = map_segments(mem);
+	if (ret < 0)
+		iommu_policy_reset_locked();
+	else
+		iommu_policy_applied_set_locked(policy, mem);
+	iommu_map_batch_end_locked();
+	if (ret < 0)
+		return ret;
+	iommu_map_stats_locked(&stats);
+	IOMMU_LOG(INFO, "mapped %u DPDK memory segments in IOAS %u with policy %s (%" PRIu64 " bytes mapped in all)",
+		mem->nsegs, iommu_ioas.ioas_id, rte_eal_iommu_policy_name(policy),
+		stats.mapped_bytes);
+	return 0;
+}
+
+int
+rte_eal_iommu_map_dpdk_memory(void)
+{
+	struct iommu_dpdk_memory mem = { .nlists = 0 };
+	int ret, mapped = 0;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return iommu_set_rte_errno(-EPERM);
+	/* Write lock: no memory event meanwhile, and segments' iova may change. */
+	rte_mcfg_mem_write_lock();
+	iommu_ioas_lock();
+	if (!iommu_ioas_is_open_locked())
+		ret = -ENODEV;
+	else if (iommu_policy_applied_locked())
+		ret = 0;
+	else if ((ret = map_dpdk_memory_locked(&mem)) == 0)
+		mapped = 1;
+	iommu_ioas_unlock();
+	/* Still under the hotplug lock: no memory can change before we follow it. */
+	if (mapped)
+		iommu_mem_events_start();
+	rte_mcfg_mem_write_unlock();
+	free(mem.segs);
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
+}
+
+int
+iommu_mem_unmap_locked(void)
+{
+	int ret;
+
+	iommu_ioas_assert_locked();
+	if (!iommu_policy_applied_locked())
+		return 0;
+	iommu_map_batch_begin_locked();
+	ret = iommu_map_remove_owner_locked(RTE_EAL_IOMMU_OWNER_DPDK);
+	iommu_status_forget_owner_locked(RTE_EAL_IOMMU_OWNER_DPDK);
+	iommu_policy_reset_locked();
+	iommu_map_batch_end_locked();
+	return ret;
+}
+
+int
+rte_eal_iommu_unmap_dpdk_memory(void)
+{
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return iommu_set_rte_errno(-EPERM);
+	rte_mcfg_mem_write_lock();
+	iommu_mem_events_stop();
+	iommu_ioas_lock();
+	ret = iommu_ioas_is_open_locked() ? iommu_mem_unmap_locked() : -ENODEV;
+	iommu_ioas_unlock();
+	rte_mcfg_mem_write_unlock();
+	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef IOMMU_PCI_DEVICE_H
+#define IOMMU_PCI_DEVICE_H
+
+/*
+ * PCI devices attached to the IOAS through their VFIO cdev; this file
+ * owns the list. Functions named *_locked() need iommu_ioas.lock.
+ */
+
+#include <stdint.h>
+
+/* Detach and close every attached device. */
+void iommu_pci_detach_all_locked(void);
+
+/* Number of attached devices. */
+unsigned int iommu_pci_device_count_locked(void);
+
+/* Call fn for every attached device. */
+void iommu_pci_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
+		void *arg), void *arg);
+
+#endif /* IOMMU_PCI_DEVICE_H */
