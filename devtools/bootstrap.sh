@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
 
-PACKAGES="build-essential flex bison bc cpio libelf-dev libssl-dev dpkg-dev xz-utils
+PACKAGES="build-essential g++ flex bison bc cpio libelf-dev libssl-dev dpkg-dev xz-utils
 	meson ninja-build python3-pyelftools libnuma-dev pkg-config
 	qemu-system-x86 pciutils"
 

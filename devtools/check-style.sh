@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Style checks: every source file starts with an SPDX line, and C files pass
-# the kernel's checkpatch.pl with the options DPDK's checkpatches.sh uses.
+# the kernel's checkpatch.pl with the options DPDK's checkpatches.sh uses
+# (C++ files get the SPDX check only).
 # Prints "PASS style_check" or "FAIL style_check" and the findings.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,11 +25,11 @@ findings=$(mktemp)
 trap 'rm -f "$findings"' EXIT
 
 files=$(git ls-files --cached --others --exclude-standard -- \
-	'*.c' '*.h' '*.sh' 'meson.build' '*/meson.build' '.ci/run' 'devtools/*')
+	'*.c' '*.cpp' '*.h' '*.sh' 'meson.build' '*/meson.build' '.ci/run' 'devtools/*')
 for f in $files; do
 	[ -f "$f" ] || continue
 	case "$f" in
-	*.c|*.h) head -n 1 "$f" | grep -q '^/\* SPDX-License-Identifier: ' ||
+	*.c|*.cpp|*.h) head -n 1 "$f" | grep -q '^/\* SPDX-License-Identifier: ' ||
 		echo "$f:1: missing SPDX header" >> "$findings" ;;
 	*.config|*.md) ;;
 	*) head -n 3 "$f" | grep -q '^# SPDX-License-Identifier: ' ||

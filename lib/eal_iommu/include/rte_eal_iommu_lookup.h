@@ -103,6 +103,31 @@ uint64_t rte_eal_iommu_lookup_slow(const void *va, size_t len);
 __rte_experimental
 void rte_eal_iommu_xlate_flush(unsigned int lcore, uint64_t epoch);
 
+/*
+ * @internal The inline functions call the two experimental helpers above
+ * through these. Without ALLOW_EXPERIMENTAL_API, __rte_experimental makes the
+ * helpers deprecated and GCC warns where an inline function calling them is
+ * defined, in every file including this header, used or not (as rte_io.h
+ * notes for rte_write32_wc()); GCC, unlike clang, warns even inside a
+ * deprecated function. The warning is silenced for these two calls only: the
+ * public inline functions are __rte_experimental themselves, so their callers
+ * get the usual warning. Always inlined: the fast path makes no extra call.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static __rte_always_inline uint64_t
+__rte_eal_iommu_lookup_slow(const void *va, size_t len)
+{
+	return rte_eal_iommu_lookup_slow(va, len);
+}
+
+static __rte_always_inline void
+__rte_eal_iommu_xlate_flush(unsigned int lcore, uint64_t epoch)
+{
+	rte_eal_iommu_xlate_flush(lcore, epoch);
+}
+#pragma GCC diagnostic pop
+
 /** @internal The table entry of a 2 MiB page. */
 static __rte_always_inline uint64_t
 __rte_eal_iommu_xlate_entry(const struct rte_eal_iommu_xlate *x, uint64_t page)
@@ -140,7 +165,7 @@ __rte_eal_iommu_lookup_page(uint64_t va)
 	rte_compiler_barrier();
 	epoch = __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE);
 	if (unlikely(r->epoch != epoch))
-		rte_eal_iommu_xlate_flush(lcore, epoch);
+		__rte_eal_iommu_xlate_flush(lcore, epoch);
 	c = r->cache;
 	if (likely(c[0].page == page)) {
 		entry = c[0].entry;
@@ -166,18 +191,19 @@ __rte_eal_iommu_lookup_page(uint64_t va)
  * @return
  *   The IOVA, or RTE_BAD_IOVA if va is not mapped.
  */
+__rte_experimental
 static __rte_always_inline uint64_t
 rte_eal_iommu_lookup(const void *va)
 {
 	uint64_t v = (uintptr_t)va, entry;
 
 	if (unlikely(rte_lcore_id() >= RTE_MAX_LCORE))
-		return rte_eal_iommu_lookup_slow(va, 1);
+		return __rte_eal_iommu_lookup_slow(va, 1);
 	entry = __rte_eal_iommu_lookup_page(v);
 	if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
 		return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
 	if (entry & RTE_EAL_IOMMU_XLATE_SPLIT)
-		return rte_eal_iommu_lookup_slow(va, 1);
+		return __rte_eal_iommu_lookup_slow(va, 1);
 	return RTE_BAD_IOVA;
 }
 
@@ -189,6 +215,7 @@ rte_eal_iommu_lookup(const void *va)
  *   The IOVA of va, or RTE_BAD_IOVA if a byte is not mapped, the range is
  *   not IOVA-contiguous, or len is 0.
  */
+__rte_experimental
 static __rte_always_inline uint64_t
 rte_eal_iommu_lookup_len(const void *va, size_t len)
 {
@@ -205,7 +232,7 @@ rte_eal_iommu_lookup_len(const void *va, size_t len)
 	}
 	if (len == 0)
 		return RTE_BAD_IOVA;
-	return rte_eal_iommu_lookup_slow(va, len);
+	return __rte_eal_iommu_lookup_slow(va, len);
 }
 
 #ifdef __cplusplus
