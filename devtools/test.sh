@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The project's one test command. Bootstraps what is missing, then runs
-#   the host tier: unit autotests, the plug-in without /dev/iommu, style;
+#   the host tier: unit autotests, the plug-in without /dev/iommu, style,
+#                  no include or call cycle in lib/eal_iommu;
 #   the VM tier:   kernel-backed autotests in the test VM, per profile, and
 #                  the mutation check (each deliberately broken build must
 #                  be caught by a VM test).
@@ -40,6 +41,9 @@ host_tier()
 	run_case host_dpdk_test_env map_table_autotest env DPDK_TEST=map_table_autotest \
 		"$TEST_APP" --no-huge -m 64 --no-pci --no-shconf
 	run_case style style_check "$DEVTOOLS_DIR/check-style.sh"
+	run_case layers_selftest layers_check_selftest \
+		"$DEVTOOLS_DIR/check-cycles.py" --self-test
+	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
 }
 
 vm_tier()
