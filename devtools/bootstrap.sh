@@ -206,7 +206,7 @@ prune_cache()
 
 step_project()
 {
-	local deps="$DPDK_PREFIX $KERNEL_HEADERS"
+	local deps="$DPDK_PREFIX $KERNEL_HEADERS $PROJECT_MESON_OPTS"
 
 	[ -f "$DPDK_PREFIX/.installed" ] || die "DPDK is not built: run devtools/bootstrap.sh dpdk"
 	[ -f "$KERNEL_DIR/.built" ] || die "kernel headers are missing: run devtools/bootstrap.sh kernel"
@@ -219,7 +219,8 @@ step_project()
 	if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 		log "project: meson setup $BUILD_DIR"
 		PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig run_logged "$CACHE_DIR/project-configure.log" \
-			meson setup "$BUILD_DIR" "$REPO_DIR" -Dkernel_headers="$KERNEL_HEADERS"
+			meson setup "$BUILD_DIR" "$REPO_DIR" -Dkernel_headers="$KERNEL_HEADERS" \
+			$PROJECT_MESON_OPTS
 		echo "$deps" > "$BUILD_DIR/.deps"
 	fi
 	log "project: ninja -C $BUILD_DIR"

@@ -45,3 +45,38 @@ run_case()
 		tail -n 60 "$log" | sed 's/^/    /'
 	fi
 }
+
+# expect_init_failure NAME MESSAGE COMMAND...: COMMAND must stop in
+# rte_eal_init(), exit non-zero, and print MESSAGE (a fixed string) on a
+# plug-in log line, with no raw control character on the plug-in's lines.
+expect_init_failure()
+{
+	local name=$1 msg=$2 out rc ours
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	ours=$(grep -E '^(IOMMUFD_BUS|EAL_IOMMU): ' <<<"$out")
+	if [ $rc = 0 ] || ! grep -q '^rte_eal_init failed' <<<"$out"; then
+		echo "FAIL $name: rte_eal_init did not fail (exit $rc)"
+	elif ! grep -qF -- "$msg" <<<"$ours"; then
+		echo "FAIL $name: no plug-in message '$msg'"
+	elif LC_ALL=C grep -q '[[:cntrl:]]' <<<"$ours"; then
+		echo "FAIL $name: a raw control character in the plug-in's log"
+	else
+		echo "PASS $name"
+	fi
+}
+
+# devargs_case NAME MESSAGE DEVARGS...: EAL with the plug-in and each
+# DEVARGS as an -a option must refuse to start, saying MESSAGE.
+devargs_case()
+{
+	local name=$1 msg=$2 a args=()
+	shift 2
+	for a in "$@"; do
+		args+=(-a "$a")
+	done
+	run_case "$name" "$name" expect_init_failure "$name" "$msg" \
+		"$TEST_APP" "${DEVARGS_EAL[@]}" "${args[@]}" -- eal_fd_order_autotest
+}

@@ -133,16 +133,21 @@ def include_graph(lib_dir):
     return graph
 
 
-def report_includes(graph, out):
-    found = cycles(graph)
+def report(kind, found, graph, edge_text, out):
+    """Print each cycle in found with the edges inside it; return the count."""
     for i, comp in enumerate(found, 1):
         members = set(comp)
-        print("include cycle %d: %s" % (i, " ".join(comp)), file=out)
+        print("%s cycle %d: %s" % (kind, i, " ".join(comp)), file=out)
         for a in comp:
-            for b, line in sorted(graph[a].items()):
+            for b, what in sorted(graph[a].items()):
                 if b in members:
-                    print("  %s:%d includes %s" % (a, line, b), file=out)
+                    print("  " + edge_text(a, b, what), file=out)
     return len(found)
+
+
+def report_includes(graph, out):
+    return report("include", cycles(graph), graph,
+                  lambda a, b, line: "%s:%d includes %s" % (a, line, b), out)
 
 
 # ---- call graph ------------------------------------------------------------
@@ -229,18 +234,14 @@ def call_graph(units):
     return graph
 
 
+def call_edge_text(a, b, syms):
+    more = " (+%d more)" % (len(syms) - 2) if len(syms) > 2 else ""
+    return "%s -> %s: %s%s" % (a, b, ", ".join(syms[:2]), more)
+
+
 def report_calls(graph, out):
     found = [c for c in cycles(graph) if len(c) > 1]
-    for i, comp in enumerate(found, 1):
-        members = set(comp)
-        print("call cycle %d: %s" % (i, " ".join(comp)), file=out)
-        for a in comp:
-            for b, syms in sorted(graph[a].items()):
-                if b in members:
-                    more = " (+%d more)" % (len(syms) - 2) if len(syms) > 2 else ""
-                    print("  %s -> %s: %s%s" % (a, b, ", ".join(syms[:2]), more),
-                          file=out)
-    return len(found)
+    return report("call", found, graph, call_edge_text, out)
 
 
 # ---- main ------------------------------------------------------------------

@@ -11,21 +11,23 @@ set -uo pipefail
 
 # name @ file @ perl substitution @ profile @ VM case @ test that must fail
 MUTANTS=(
-	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va + len,\n\t\t\tiova, len);/@mock@mock_dma@ioas_memseg_dma_autotest"
-	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/eal_iommu.ioas_id, va,\n\t\t\tiova, len\);/eal_iommu.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@mock_dma@ioas_memseg_dma_autotest"
-	"no_range_check@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(!iova_ranges_contain\(&eal_iommu.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&eal_iommu.ranges, base, msl->len)/@mock@mock_aperture@ioas_aperture_refusal_autotest"
-	"no_rollback@lib/eal_iommu/iommu_dpdk_memory.c@s/for \(done = i; done-- > 0; \)/for (done = 0; done-- > 0; )/@mock@mock_rollback@ioas_map_rollback_autotest"
-	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = eal_iommu_ranges_refresh_locked\(\);\n//@vtd48@vtd48_cdev@vfio_cdev_attach_autotest"
-	"ignore_memory_events@lib/eal_iommu/iommu_dpdk_memory.c@s/if \(!eal_iommu.dpdk_mapped \|\| msl == NULL\)/if (1 || !eal_iommu.dpdk_mapped || msl == NULL)/@mock@mock_policy_window@ioas_policy_mock_autotest"
-	"keep_freed_mapped@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\trange_removed\(va, len\);/\t\t(void)range_removed;/@mock@mock_policy_pa@ioas_policy_mock_autotest"
-	"window_iova_not_published@lib/eal_iommu/iommu_dpdk_memory.c@s/ms->iova = mem->segs\[i\].iova;/ms->iova = mem->segs[i].ms->iova;/@mock@mock_policy_window@ioas_policy_mock_autotest"
-	"no_protection@lib/eal_iommu/iommu_map.c@s/(iommu_protect_locked\(void\)\n\{\n)/\1\treturn 0;\n/@mock@mock_protect@ioas_protect_autotest"
-	"failure_not_recorded@lib/eal_iommu/iommu_dpdk_memory.c@s/\t\tiommu_failure_record_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
-	"secondary_assumes_va@lib/eal_iommu/iommu_dpdk_memory.c@s/uint64_t iova = eal_iommu.effective == RTE_EAL_IOMMU_POLICY_VA \?/uint64_t iova = 1 ?/@mock@mock_mp_window@mp_secondary_autotest"
+	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/iommu_ioas.ioas_id, va,\n\t\t\tiova, len\);/iommu_ioas.ioas_id, va + len,\n\t\t\tiova, len);/@mock@mock_dma@ioas_memseg_dma_autotest"
+	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/iommu_ioas.ioas_id, va,\n\t\t\tiova, len\);/iommu_ioas.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@mock_dma@ioas_memseg_dma_autotest"
+	"no_range_check@lib/eal_iommu/iommu_policy.c@s/if \(!iova_ranges_contain\(&iommu_ioas.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&iommu_ioas.ranges, base, msl->len)/@mock@mock_aperture@ioas_aperture_refusal_autotest"
+	"no_rollback@lib/eal_iommu/iommu_mem_startup.c@s/for \(done = i; done-- > 0; \)/for (done = 0; done-- > 0; )/@mock@mock_rollback@ioas_map_rollback_autotest"
+	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = iommu_ioas_ranges_refresh_locked\(\);\n//@vtd48@vtd48_cdev@vfio_cdev_attach_autotest"
+	"ignore_memory_events@lib/eal_iommu/iommu_mem_events.c@s/if \(!iommu_policy_applied_locked\(\) \|\| msl == NULL\)/if (1 || !iommu_policy_applied_locked() || msl == NULL)/@mock@mock_policy_window@ioas_policy_mock_autotest"
+	"keep_freed_mapped@lib/eal_iommu/iommu_mem_events.c@s/\t\trange_removed\(va, len\);/\t\t(void)range_removed;/@mock@mock_policy_pa@ioas_policy_mock_autotest"
+	"window_iova_not_published@lib/eal_iommu/iommu_policy.c@s/ms->iova = mem->segs\[i\].iova;/ms->iova = mem->segs[i].ms->iova;/@mock@mock_policy_window@ioas_policy_mock_autotest"
+	"no_protection@lib/eal_iommu/iommu_map.c@s/(allow_iovas_in_use\(void\)\n\{\n)/\1\treturn 0;\n/@mock@mock_protect@ioas_protect_autotest"
+	"failure_not_recorded@lib/eal_iommu/iommu_mem_events.c@s/\t\tiommu_status_record_failure_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
+	"secondary_assumes_va@lib/eal_iommu/iommu_mem_secondary.c@s/iova_is_va = iommu_policy_current_locked\(\) == RTE_EAL_IOMMU_POLICY_VA;/iova_is_va = 1;/@mock@mock_mp_window@mp_secondary_autotest"
 	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
 	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"
-	"no_early_refusal@lib/eal_iommu/iommu_startup.c@s/\tif \(forced == RTE_IOVA_VA\)\n\t\treturn iommu_fail\(refuse_va_windows/\tif (0)\n\t\treturn iommu_fail(refuse_va_windows/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
+	"no_early_refusal@lib/eal_iommu/iommu_policy.c@s/\t\{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_VA, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE \},\n//@vtd39@vtd39_refuse_va@eal_init_refuses_va"
+	"name_first_dropped@drivers/bus/iommufd/iommufd_bus.c@s/return da->bus_str != NULL \? da->bus_str : da->drv_str;/return da->bus_str;/@mock@mock_name_first@ioas_memseg_dma_autotest"
+	"no_aperture_prediction@lib/eal_iommu/iommu_host.c@s/\t\tret = iova_ranges_reserve\(set, last \+ 1, UINT64_MAX\);/\t\tret = 0;/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 )
 
 MUTANT_DIR=$CACHE_DIR/mutants
@@ -53,7 +55,7 @@ build_mutant()
 		return 1
 	fi
 	if ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$dir/build" "$dir/src" \
-			-Dkernel_headers="$KERNEL_HEADERS" > "$dir/build.log" 2>&1 ||
+			-Dkernel_headers="$KERNEL_HEADERS" $PROJECT_MESON_OPTS > "$dir/build.log" 2>&1 ||
 	   ! ninja -C "$dir/build" >> "$dir/build.log" 2>&1; then
 		echo "FAIL mutants/$name: does not build (log: $dir/build.log)"
 		return 1

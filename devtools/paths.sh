@@ -13,3 +13,6 @@ KERNEL_SRC=$SRC_DIR/linux-$KERNEL_VERSION
 KERNEL_DIR=$CACHE_DIR/linux-$KERNEL_VERSION-$(cat "$DEVTOOLS_DIR/kernel.config" | config_hash)
 KERNEL_IMAGE=$KERNEL_DIR/bzImage
 KERNEL_HEADERS=$KERNEL_DIR/include
+
+# The project's own builds (devtools, CI, mutants) check internal assertions.
+PROJECT_MESON_OPTS="-Denable_asserts=true"

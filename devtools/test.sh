@@ -41,9 +41,36 @@ host_tier()
 	run_case host_dpdk_test_env map_table_autotest env DPDK_TEST=map_table_autotest \
 		"$TEST_APP" --no-huge -m 64 --no-pci --no-shconf
 	run_case style style_check "$DEVTOOLS_DIR/check-style.sh"
+	devargs_cases
 	run_case layers_selftest layers_check_selftest \
 		"$DEVTOOLS_DIR/check-cycles.py" --self-test
 	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
+}
+
+# Devargs EAL must refuse at start-up, with the message that says what to do.
+DEVARGS_EAL=(--no-huge -m 64 --no-pci --no-shconf -d "$PLUGIN")
+devargs_cases()
+{
+	devargs_case devargs_repeated_key "policy given twice, as va and as pa" \
+		bus=iommufd,policy=va,policy=pa
+	devargs_case devargs_no_value "'policy' needs a value: the keys are policy=" \
+		bus=iommufd,policy
+	devargs_case devargs_unknown_key "unknown key 'polcy': the keys are policy=" \
+		bus=iommufd,polcy=va
+	devargs_case devargs_bad_policy "unknown policy 'vaa': use policy=auto, va, pa or window" \
+		bus=iommufd,policy=vaa
+	devargs_case devargs_escaped "unknown policy 'x\x1b[31m'" \
+		"bus=iommufd,policy=x"$'\x1b'"[31m"
+	devargs_case devargs_bad_pci "attach=zz: not a PCI address: write attach=DDDD:BB:DD.F" \
+		bus=iommufd,attach=zz
+	devargs_case devargs_attach_twice "attach=0000:00:01.0 given twice" \
+		bus=iommufd,attach=0000:00:01.0,attach=00:01.0
+	if [ -e /dev/iommu ]; then
+		echo "SKIP $CASE_WHERE/devargs_no_iommufd: this machine has /dev/iommu"
+	else
+		devargs_case devargs_no_iommufd "-a bus=iommufd given, but /dev/iommu does not exist" \
+			bus=iommufd,policy=va
+	fi
 }
 
 vm_tier()

@@ -153,6 +153,34 @@ stock_tests()
 	done
 }
 
+# A secondary given the bus's devargs uses the primary's IOAS (va): with
+# the primary's policy silently, with another one saying it is ignored.
+mp_devargs_check()
+{
+	local map=$VM_OUT/mp-devargs.map out rc policy
+	serve_start mpdevargs IOMMU_TEST_MAP_FILE=$map "$TEST_APP" "${EAL[@]}" ||
+		{ echo "FAIL secondary_devargs: no primary"; return 1; }
+	for policy in va window; do
+		out=$(IOMMU_TEST_MAP_FILE=$map "$TEST_APP" -l 1 --no-pci --proc-type=secondary \
+			--file-prefix=mpdevargs -d "$PLUGIN" -a bus=iommufd,policy=$policy \
+			-- mp_secondary_autotest 2>&1)
+		rc=$?
+		echo "$out"
+		if [ $rc != 0 ] || ! grep -q '^PASS mp_secondary_autotest' <<<"$out" ||
+		   ! grep -q "secondary process: using the primary's IOAS" <<<"$out"; then
+			echo "FAIL secondary_devargs_$policy: the secondary did not work through the primary's IOAS (exit $rc)"
+		elif [ $policy = va ] && grep -q 'ignored' <<<"$out"; then
+			echo "FAIL secondary_devargs_$policy: the primary's own policy reported as ignored"
+		elif [ $policy = window ] &&
+		     ! grep -q "secondary process: policy=window ignored: the primary's IOAS [0-9]* maps DPDK memory with policy va" <<<"$out"; then
+			echo "FAIL secondary_devargs_$policy: no message that policy=window is ignored"
+		else
+			echo "PASS secondary_devargs_$policy"
+		fi
+	done
+	serve_end mpdevargs
+}
+
 # ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
 policy_case()
 {
@@ -192,6 +220,19 @@ mock)
 	run_case mock_mp_va mp_secondary_autotest mp_check va
 	run_case mock_mp_window mp_secondary_autotest mp_check window \
 		--iova-mode=pa -a bus=iommufd,policy=window
+	run_case mock_mp_devargs "secondary_devargs_va secondary_devargs_window" mp_devargs_check
+	# EAL's name-first devargs forms (as it writes them back for children).
+	run_case mock_name_first "ioas_memseg_dma_autotest eal_fd_order_autotest" \
+		env IOMMU_TEST_EXPECT_POLICY=window "$TEST_APP" "${EAL[@]}" --iova-mode=pa \
+		-a ioas,policy=window -- ioas_memseg_dma_autotest eal_fd_order_autotest
+	run_case mock_name_first_bus "ioas_memseg_dma_autotest eal_fd_order_autotest" \
+		env IOMMU_TEST_EXPECT_POLICY=pa "$TEST_APP" "${EAL[@]}" --iova-mode=pa \
+		-a ioas,bus=iommufd,policy=pa -- ioas_memseg_dma_autotest eal_fd_order_autotest
+	DEVARGS_EAL=("${EAL[@]}" --iova-mode=pa)
+	devargs_case devargs_conflict_across "policy given twice, as pa and as window" \
+		bus=iommufd,policy=pa bus=iommufd,policy=window
+	devargs_case devargs_no_such_device "no PCI device 0000:00:1f.7 on this machine" \
+		bus=iommufd,attach=0000:00:1f.7
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
 			env IOMMU_TEST_POLICY=$policy \
@@ -203,6 +244,8 @@ vtd48)
 	run_case nic_hub nic_hub_check nic_hub_check
 	cdev_tests 48
 	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
+	run_case vtd48_fd_order eal_fd_order_autotest \
+		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- eal_fd_order_autotest
 	run_case vtd48_attach_protect vfio_attach_protect_autotest \
 		env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" --base-virtaddr=0xf0000000 -- vfio_attach_protect_autotest
@@ -215,6 +258,9 @@ vtd39)
 	cdev_tests 39
 	policy_case vtd39_auto_va va -a bus=iommufd,attach=$NIC0
 	run_case vtd39_refuse_va eal_init_refuses_va eal_refuses_va_check
+	DEVARGS_EAL=("${EAL[@]}")
+	devargs_case devargs_other_driver "0000:00:11.0 is bound to e1000e: bind it to vfio-pci" \
+		bus=iommufd,attach=$NIC1
 	policy_case vtd39_auto_pa pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
 	policy_case vtd39_window window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
 	;;

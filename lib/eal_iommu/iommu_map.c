@@ -398,14 +398,3 @@ rte_eal_iommu_maps(struct rte_eal_iommu_map *maps, unsigned int max)
 	iommu_ioas_unlock();
 	return (int)n;
 }
-
-uint64_t
-rte_eal_iommu_mapped_bytes(void)
-{
-	uint64_t bytes;
-
-	iommu_ioas_lock();
-	bytes = counters.mapped_bytes;
-	iommu_ioas_unlock();
-	return bytes;
-}

@@ -148,12 +148,14 @@ rte_eal_iommu_map_dpdk_memory(void)
 	/* Write lock: no memory event meanwhile, and segments' iova may change. */
 	rte_mcfg_mem_write_lock();
 	iommu_ioas_lock();
-	if (!iommu_ioas_is_open_locked())
+	if (!iommu_ioas_is_open_locked()) {
 		ret = -ENODEV;
-	else if (iommu_policy_applied_locked())
+	} else if (iommu_policy_applied_locked()) {
 		ret = 0;
-	else if ((ret = map_dpdk_memory_locked(&mem)) == 0)
-		mapped = 1;
+	} else {
+		ret = map_dpdk_memory_locked(&mem);
+		mapped = ret == 0;
+	}
 	iommu_ioas_unlock();
 	/* Still under the hotplug lock: no memory can change before we follow it. */
 	if (mapped)

@@ -237,3 +237,12 @@ rte_eal_iommu_stats_get(struct rte_eal_iommu_stats *stats)
 	iommu_ioas_unlock();
 	return 0;
 }
+
+uint64_t
+rte_eal_iommu_mapped_bytes(void)
+{
+	struct rte_eal_iommu_stats stats;
+
+	rte_eal_iommu_stats_get(&stats);
+	return stats.mapped_bytes;
+}

@@ -99,9 +99,10 @@ handle_ranges(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* Columns of a table reply. */
+/* Columns of a table reply; rows counts every row offered, shown or not. */
 struct columns {
 	struct rte_tel_data *va, *iova, *len, *owner;
+	unsigned int rows;
 };
 
 static int
@@ -124,6 +125,22 @@ columns_alloc(struct columns *c, int with_iova)
 		rte_tel_data_start_array(c->iova, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_array(c->len, RTE_TEL_U64_VAL);
 	rte_tel_data_start_array(c->owner, RTE_TEL_STRING_VAL);
+	c->rows = 0;
+	return 0;
+}
+
+/* Add a row (iova ignored without that column); 0 if shown, -1 past MAX_ROWS. */
+static int
+columns_row(struct columns *c, uint64_t va, uint64_t iova, uint64_t len,
+		enum rte_eal_iommu_owner owner)
+{
+	if (c->rows++ >= MAX_ROWS)
+		return -1;
+	add_hex(c->va, va);
+	if (c->iova != NULL)
+		add_hex(c->iova, iova);
+	rte_tel_data_add_array_u64(c->len, len);
+	rte_tel_data_add_array_string(c->owner, iommu_owner_name(owner));
 	return 0;
 }
 
@@ -137,50 +154,37 @@ columns_add(struct rte_tel_data *d, struct columns *c)
 	rte_tel_data_add_dict_container(d, "owner", c->owner, 0);
 }
 
-struct maps_reply {
-	struct columns c;
-	unsigned int rows;
-};
-
 static void
 add_run(const struct iommu_map_run *run, void *arg)
 {
-	struct maps_reply *r = arg;
-
-	if (r->rows++ >= MAX_ROWS)
-		return;
-	add_hex(r->c.va, run->map.va);
-	add_hex(r->c.iova, run->map.iova);
-	rte_tel_data_add_array_u64(r->c.len, run->map.len);
-	rte_tel_data_add_array_string(r->c.owner, iommu_owner_name(run->map.owner));
+	columns_row(arg, run->map.va, run->map.iova, run->map.len, run->map.owner);
 }
 
 /* Mappings, adjacent ones with contiguous VA and IOVA and one owner merged. */
 static int
 handle_maps(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct maps_reply r = { .rows = 0 };
 	unsigned int areas;
+	struct columns c;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	if (columns_alloc(&r.c, 1) < 0)
+	if (columns_alloc(&c, 1) < 0)
 		return -ENOMEM;
 	rte_tel_data_start_dict(d);
 	iommu_ioas_lock();
-	areas = iommu_map_foreach_run_locked(add_run, &r);
+	areas = iommu_map_foreach_run_locked(add_run, &c);
 	iommu_ioas_unlock();
 	rte_tel_data_add_dict_u64(d, "areas", areas);
-	rte_tel_data_add_dict_u64(d, "runs", r.rows);
-	rte_tel_data_add_dict_u64(d, "shown", RTE_MIN(r.rows, MAX_ROWS));
-	columns_add(d, &r.c);
+	rte_tel_data_add_dict_u64(d, "runs", c.rows);
+	rte_tel_data_add_dict_u64(d, "shown", RTE_MIN(c.rows, MAX_ROWS));
+	columns_add(d, &c);
 	return 0;
 }
 
 struct failures_reply {
 	struct columns c;
 	struct rte_tel_data *err;
-	unsigned int rows;
 };
 
 static void
@@ -188,18 +192,14 @@ add_failure(const struct rte_eal_iommu_failure *f, void *arg)
 {
 	struct failures_reply *r = arg;
 
-	if (r->rows++ >= MAX_ROWS)
-		return;
-	add_hex(r->c.va, f->va);
-	rte_tel_data_add_array_u64(r->c.len, f->len);
-	rte_tel_data_add_array_string(r->c.owner, iommu_owner_name(f->owner));
-	rte_tel_data_add_array_int(r->err, f->err);
+	if (columns_row(&r->c, f->va, 0, f->len, f->owner) == 0)
+		rte_tel_data_add_array_int(r->err, f->err);
 }
 
 static int
 handle_failures(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct failures_reply r = { .err = rte_tel_data_alloc(), .rows = 0 };
+	struct failures_reply r = { .err = rte_tel_data_alloc() };
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -212,7 +212,7 @@ handle_failures(const char *cmd, const char *params, struct rte_tel_data *d)
 	iommu_ioas_lock();
 	iommu_status_foreach_failure_locked(add_failure, &r);
 	iommu_ioas_unlock();
-	rte_tel_data_add_dict_u64(d, "count", r.rows);
+	rte_tel_data_add_dict_u64(d, "count", r.c.rows);
 	columns_add(d, &r.c);
 	rte_tel_data_add_dict_container(d, "errno", r.err, 0);
 	return 0;
