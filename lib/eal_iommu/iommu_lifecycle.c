@@ -59,6 +59,7 @@ open_primary_locked(void)
 	uint32_t ioas_id;
 	int fd, ret;
 
+	iommu_ioas_assert_locked();
 	fd = open_iommufd();
 	if (fd < 0)
 		return fd;
@@ -87,6 +88,7 @@ open_secondary_locked(void)
 {
 	int ret;
 
+	iommu_ioas_assert_locked();
 	ret = iommu_mp_secondary_open_locked();
 	if (ret == 0)
 		ret = iommu_ioas_ranges_refresh_locked();

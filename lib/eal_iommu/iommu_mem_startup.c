@@ -113,6 +113,7 @@ map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
 	struct rte_eal_iommu_stats stats;
 	int ret;
 
+	iommu_ioas_assert_locked();
 	ret = iommu_policy_resolve_locked(&policy);
 	if (ret < 0)
 		return ret;
