@@ -28,8 +28,11 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 	ret = !iommu_ioas_is_open_locked() ? -ENODEV :
 		iommu_ioas_require_primary_locked("DMA map");
 	if (ret == 0) {
+		/* External memory is shared: several devices DMA-map it. */
 		ret = want == RTE_BAD_IOVA ?
 			iommu_map_any_locked((uintptr_t)va, len, owner, iova) :
+			owner == RTE_EAL_IOMMU_OWNER_EXTERNAL ?
+			iommu_map_share_locked((uintptr_t)va, len, want, owner) :
 			iommu_map_fixed_locked((uintptr_t)va, len, want, owner);
 		if (want == RTE_BAD_IOVA)
 			snprintf(where, sizeof(where), "a kernel-chosen IOVA");

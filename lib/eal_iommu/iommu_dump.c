@@ -11,6 +11,7 @@
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_pci_device.h"
+#include "iommu_pci_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
@@ -33,6 +34,15 @@ static void
 print_device(const char *name, uint32_t dev_id, void *arg)
 {
 	fprintf(arg, " %s (id %u)", name, dev_id);
+}
+
+static void
+print_pci_device(const char *name, int group, const struct iova_range *reserved,
+		unsigned int nreserved, void *arg)
+{
+	RTE_SET_USED(reserved);
+	RTE_SET_USED(nreserved);
+	fprintf(arg, " %s (PCI driver, group %d)", name, group);
 }
 
 static void
@@ -69,10 +79,14 @@ rte_eal_iommu_dump(FILE *f)
 			iommu_ioas.ranges.ranges[i].start,
 			iommu_ioas.ranges.ranges[i].last);
 	fprintf(f, "attached devices:");
-	if (iommu_pci_device_count_locked() == 0)
+	if (iommu_pci_device_count_locked() + iommu_pci_group_device_count_locked() == 0)
 		fprintf(f, " none");
 	iommu_pci_foreach_locked(print_device, f);
+	iommu_pci_group_foreach_locked(print_pci_device, f);
 	fprintf(f, "\n");
+	if (iommu_pci_group_legacy_count_locked() > 0)
+		fprintf(f, "NOT on the IOAS: %u vfio-pci device(s) in EAL's VFIO container\n",
+			iommu_pci_group_legacy_count_locked());
 	iommu_status_stats_locked(&stats);
 	nfailures = iommu_status_failure_count_locked();
 	fprintf(f, "mappings: %u, %s", iommu_map_count_locked(),

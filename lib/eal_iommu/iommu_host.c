@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -167,13 +168,24 @@ vtd_aperture_last(const char *name)
 	return width >= 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
 }
 
-/* Reserve each region the device's IOMMU group lists (direct-relaxable ones are not enforced). */
-static int
-reserve_group_regions(const char *name, struct iova_ranges *set)
+/* Add [start, last] to v[0..*n) if there is room. */
+static void
+add_reservation(struct iova_range *v, unsigned int max, unsigned int *n,
+		uint64_t start, uint64_t last)
+{
+	if (*n < max)
+		v[*n] = (struct iova_range){ start, last };
+	(*n)++;
+}
+
+int
+iommu_host_device_reservations(const char *name, struct iova_range *v,
+		unsigned int max)
 {
 	unsigned long long start, last;
+	uint64_t aperture_last = vtd_aperture_last(name);
 	char path[256], type[32];
-	int ret = 0;
+	unsigned int n = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s/iommu_group/reserved_regions",
@@ -181,21 +193,42 @@ reserve_group_regions(const char *name, struct iova_ranges *set)
 	f = fopen(path, "r");
 	if (f == NULL)
 		return -ENODEV;
-	while (ret == 0 && fscanf(f, "%llx %llx %31s", &start, &last, type) == 3)
+	/* direct-relaxable regions are not enforced for user domains. */
+	while (fscanf(f, "%llx %llx %31s", &start, &last, type) == 3)
 		if (strcmp(type, "direct-relaxable") != 0 && start <= last)
-			ret = iova_ranges_reserve(set, start, last);
+			add_reservation(v, max, &n, start, last);
 	fclose(f);
-	return ret;
+	if (aperture_last != 0 && aperture_last != UINT64_MAX)
+		add_reservation(v, max, &n, aperture_last + 1, UINT64_MAX);
+	return n > max ? -E2BIG : (int)n;
 }
 
 int
 iommu_host_predict_device_ranges(const char *name, struct iova_ranges *set)
 {
-	uint64_t last = vtd_aperture_last(name);
-	int ret;
+	struct iova_range v[IOMMU_HOST_MAX_RESERVATIONS];
+	int i, n, ret = 0;
 
-	ret = reserve_group_regions(name, set);
-	if (ret == 0 && last != 0 && last != UINT64_MAX)
-		ret = iova_ranges_reserve(set, last + 1, UINT64_MAX);
+	n = iommu_host_device_reservations(name, v, RTE_DIM(v));
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && ret == 0; i++)
+		ret = iova_ranges_reserve(set, v[i].start, v[i].last);
 	return ret;
+}
+
+int
+iommu_host_iommu_group(const char *name)
+{
+	char path[256], link[256];
+	const char *base;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s/iommu_group", name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return -ENODEV;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	return atoi(base != NULL ? base + 1 : link);
 }

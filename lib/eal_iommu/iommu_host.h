@@ -42,4 +42,17 @@ enum rte_iova_mode iommu_host_requested_iova_mode(void);
  */
 int iommu_host_predict_device_ranges(const char *name, struct iova_ranges *set);
 
+/* At most this many IOVA ranges reserved per device. */
+#define IOMMU_HOST_MAX_RESERVATIONS 32
+
+/*
+ * The same reservations as a list: v[0..max) gets them (the aperture's end
+ * last); returns their number, -ENODEV (no IOMMU group) or -E2BIG.
+ */
+int iommu_host_device_reservations(const char *name, struct iova_range *v,
+		unsigned int max);
+
+/* The IOMMU group number of PCI device name; -ENODEV if none. */
+int iommu_host_iommu_group(const char *name);
+
 #endif /* IOMMU_HOST_H */

@@ -60,6 +60,49 @@ iommu_ioas_require_primary_locked(const char *what)
 	return -EPERM;
 }
 
+/* ranges = kernel_ranges minus the expected reservations; -ENOMEM leaves them. */
+static int
+apply_expected(void)
+{
+	const struct iova_ranges *k = &iommu_ioas.kernel_ranges;
+	struct iova_ranges set = { NULL, k->count, k->alignment };
+	unsigned int i;
+	int ret = 0;
+
+	set.ranges = malloc(sizeof(*set.ranges) * (k->count + 1));
+	if (set.ranges == NULL)
+		return -ENOMEM;
+	memcpy(set.ranges, k->ranges, sizeof(*set.ranges) * k->count);
+	for (i = 0; i < iommu_ioas.nexpected && ret == 0; i++)
+		ret = iova_ranges_reserve(&set, iommu_ioas.expected[i].start,
+			iommu_ioas.expected[i].last);
+	if (ret < 0) {
+		free(set.ranges);
+		return ret;
+	}
+	free(iommu_ioas.ranges.ranges);
+	iommu_ioas.ranges = set;
+	return 0;
+}
+
+int
+iommu_ioas_expect_locked(const struct iova_range *v, unsigned int n)
+{
+	struct iova_range *copy = NULL;
+
+	iommu_ioas_assert_locked();
+	if (n > 0) {
+		copy = malloc(sizeof(*copy) * n);
+		if (copy == NULL)
+			return -ENOMEM;
+		memcpy(copy, v, sizeof(*copy) * n);
+	}
+	free(iommu_ioas.expected);
+	iommu_ioas.expected = copy;
+	iommu_ioas.nexpected = n;
+	return apply_expected();
+}
+
 int
 iommu_ioas_ranges_refresh_locked(void)
 {
@@ -68,7 +111,9 @@ iommu_ioas_ranges_refresh_locked(void)
 
 	iommu_ioas_assert_locked();
 	ret = iommufd_ioas_iova_ranges(iommu_ioas.fd, iommu_ioas.ioas_id,
-			&iommu_ioas.ranges);
+			&iommu_ioas.kernel_ranges);
+	if (ret == 0)
+		ret = apply_expected();
 	if (ret < 0) {
 		IOMMU_LOG(ERR, "cannot read the valid IOVA ranges of IOAS %u: %s",
 			iommu_ioas.ioas_id, strerror(-ret));
@@ -90,6 +135,11 @@ iommu_ioas_reset_locked(void)
 	iommu_ioas.ioas_id = 0;
 	free(iommu_ioas.ranges.ranges);
 	memset(&iommu_ioas.ranges, 0, sizeof(iommu_ioas.ranges));
+	free(iommu_ioas.kernel_ranges.ranges);
+	memset(&iommu_ioas.kernel_ranges, 0, sizeof(iommu_ioas.kernel_ranges));
+	free(iommu_ioas.expected);
+	iommu_ioas.expected = NULL;
+	iommu_ioas.nexpected = 0;
 }
 
 int

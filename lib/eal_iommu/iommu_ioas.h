@@ -48,7 +48,11 @@ struct iommu_ioas {
 	int fd; /* iommufd, -1 when closed */
 	int secondary; /* the IOAS is the primary process's */
 	uint32_t ioas_id;
-	struct iova_ranges ranges; /* as read after the last change */
+	struct iova_ranges kernel_ranges; /* as the kernel reported them last */
+	/* IOVAs devices about to attach will reserve (predicted): not valid yet. */
+	struct iova_range *expected;
+	unsigned int nexpected;
+	struct iova_ranges ranges; /* valid: kernel_ranges minus expected */
 };
 
 extern struct iommu_ioas iommu_ioas;
@@ -84,6 +88,13 @@ int iommu_ioas_require_primary_locked(const char *what);
 
 /* Re-read the valid IOVA ranges (after the IOAS is allocated, and after every attach and detach). */
 int iommu_ioas_ranges_refresh_locked(void);
+
+/*
+ * Reservations devices will make when they attach (v[0..n), copied):
+ * taken out of the valid ranges now, so nothing is mapped there. Replaces
+ * the previous list; the ranges are recomputed.
+ */
+int iommu_ioas_expect_locked(const struct iova_range *v, unsigned int n);
 
 /* Forget the identity and the ranges (the IOAS was closed). */
 void iommu_ioas_reset_locked(void);

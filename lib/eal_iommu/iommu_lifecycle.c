@@ -21,6 +21,7 @@
 #include "iommu_mem.h"
 #include "iommu_mp.h"
 #include "iommu_pci_device.h"
+#include "iommu_pci_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 #include "iommufd_ioctl.h"
@@ -164,6 +165,7 @@ rte_eal_iommu_close(void)
 	iommu_ioas_lock();
 	ioas_id = iommu_ioas.ioas_id;
 	iommu_pci_detach_all_locked();
+	iommu_pci_group_clear_locked();
 	iommu_mem_unmap_locked();
 	iommu_map_clear_locked();
 	iommu_status_clear_locked();

@@ -121,7 +121,7 @@ static int
 record(uint64_t va, uint64_t len, uint64_t iova, enum rte_eal_iommu_owner owner)
 {
 	struct iommu_map m = {
-		.va = va, .iova = iova, .len = len, .owner = owner,
+		.va = va, .iova = iova, .len = len, .owner = owner, .refs = 1,
 	};
 	int ret;
 
@@ -181,6 +181,21 @@ iommu_map_fixed_locked(uint64_t va, uint64_t len, uint64_t iova,
 }
 
 int
+iommu_map_share_locked(uint64_t va, uint64_t len, uint64_t iova,
+		enum rte_eal_iommu_owner owner)
+{
+	struct iommu_map *m;
+
+	iommu_ioas_assert_locked();
+	m = (struct iommu_map *)(uintptr_t)map_table_find(&table, va);
+	if (m == NULL || m->va != va || m->len != len || m->iova != iova ||
+	    m->owner != owner)
+		return iommu_map_fixed_locked(va, len, iova, owner);
+	m->refs++;
+	return 0;
+}
+
+int
 iommu_map_any_locked(uint64_t va, uint64_t len, enum rte_eal_iommu_owner owner,
 		uint64_t *iova)
 {
@@ -216,14 +231,18 @@ iommu_map_any_locked(uint64_t va, uint64_t len, enum rte_eal_iommu_owner owner,
 int
 iommu_map_remove_locked(uint64_t va, uint64_t len)
 {
-	const struct iommu_map *m;
+	struct iommu_map *m;
 	uint64_t iova;
 	int ret;
 
 	iommu_ioas_assert_locked();
-	m = map_table_find(&table, va);
+	m = (struct iommu_map *)(uintptr_t)map_table_find(&table, va);
 	if (m == NULL || m->va != va || m->len != len)
 		return -ENOENT;
+	if (m->refs > 1) {
+		m->refs--;
+		return 0;
+	}
 	iova = m->iova;
 	/* No lookup may return the translation once the unmap returns. */
 	iommu_xlate_remove_locked(va, len);
@@ -246,21 +265,28 @@ iommu_map_remove_locked(uint64_t va, uint64_t len)
 int
 iommu_map_remove_inside_locked(uint64_t va, uint64_t len, struct iommu_map *cut)
 {
-	const struct iommu_map *m;
+	const struct iommu_map *m = map_table_first_overlap(&table, va, len);
+	uint64_t next = va;
 	int ret = 0;
 
 	iommu_ioas_assert_locked();
 	iommu_map_batch_begin_locked();
-	while (ret == 0 && (m = map_table_first_overlap(&table, va, len)) != NULL) {
+	/* One hold dropped per mapping, in VA order (a shared one may stay). */
+	while (ret == 0 && m != NULL) {
+		struct iommu_map victim = *m;
+
 		/* Areas cannot be split. */
-		if (m->va < va || m->va + m->len > va + len) {
-			*cut = *m;
+		if (victim.va < va || victim.va + victim.len > va + len) {
+			*cut = victim;
 			ret = -EINVAL;
 			break;
 		}
-		ret = iommu_map_remove_locked(m->va, m->len);
+		ret = iommu_map_remove_locked(victim.va, victim.len);
 		if (ret < 0)
-			*cut = *m;
+			*cut = victim;
+		next = victim.va + victim.len;
+		m = next < va + len ?
+			map_table_first_overlap(&table, next, va + len - next) : NULL;
 	}
 	iommu_map_batch_end_locked();
 	return ret;

@@ -37,11 +37,22 @@ int iommu_map_batch_end_locked(void);
 int iommu_map_fixed_locked(uint64_t va, uint64_t len, uint64_t iova,
 		enum rte_eal_iommu_owner owner);
 
+/*
+ * The same, shared: when exactly this mapping (va, len, iova, owner)
+ * exists already, take one more hold on it instead (devices on one IOAS
+ * DMA-map the same memory once each). Each hold is dropped by one remove.
+ */
+int iommu_map_share_locked(uint64_t va, uint64_t len, uint64_t iova,
+		enum rte_eal_iommu_owner owner);
+
 /* Map [va, va + len) at an IOVA the kernel chooses; *iova gets it. */
 int iommu_map_any_locked(uint64_t va, uint64_t len,
 		enum rte_eal_iommu_owner owner, uint64_t *iova);
 
-/* Unmap the mapping that starts at va with length len; -ENOENT if none. */
+/*
+ * Drop a hold on the mapping that starts at va with length len, unmapping
+ * it with the last one; -ENOENT if none.
+ */
 int iommu_map_remove_locked(uint64_t va, uint64_t len);
 
 /*

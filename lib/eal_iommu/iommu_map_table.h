@@ -22,6 +22,7 @@ struct iommu_map {
 	uint64_t iova;
 	uint64_t len;
 	enum rte_eal_iommu_owner owner;
+	unsigned int refs; /* holders of a shared mapping (iommu_map_share_locked()) */
 };
 
 struct iommu_map_table {

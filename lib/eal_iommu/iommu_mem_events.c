@@ -60,7 +60,7 @@ external_added(const struct rte_memseg_list *msl, uint64_t va, uint64_t len)
 		iova = ms->iova;
 		for (off = 0; off < len; off += msl->page_sz) {
 			ms = rte_mem_virt2memseg((void *)(uintptr_t)(va + off), msl);
-			ret = iommu_map_fixed_locked(va + off, msl->page_sz, ms->iova,
+			ret = iommu_map_share_locked(va + off, msl->page_sz, ms->iova,
 				RTE_EAL_IOMMU_OWNER_EXTERNAL);
 			if (ret < 0)
 				break;

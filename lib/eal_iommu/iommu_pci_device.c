@@ -289,6 +289,13 @@ iommu_pci_detach_all_locked(void)
 		detach_device_locked(dev);
 }
 
+int
+iommu_pci_device_attached_locked(const char *name)
+{
+	iommu_ioas_assert_locked();
+	return find_device(name) != NULL;
+}
+
 unsigned int
 iommu_pci_device_count_locked(void)
 {

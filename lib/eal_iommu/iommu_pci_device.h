@@ -15,6 +15,9 @@
 /* Detach and close every attached device. */
 void iommu_pci_detach_all_locked(void);
 
+/* True when device name (canonical) is attached through its cdev. */
+int iommu_pci_device_attached_locked(const char *name);
+
 /* Number of attached devices. */
 unsigned int iommu_pci_device_count_locked(void);
 

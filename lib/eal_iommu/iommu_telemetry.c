@@ -17,7 +17,9 @@
 
 #include "iommu_ioas.h"
 #include "iommu_map.h"
+#include "iommu_host.h"
 #include "iommu_pci_device.h"
+#include "iommu_pci_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
@@ -37,6 +39,16 @@ static void
 add_device(const char *name, uint32_t dev_id, void *arg)
 {
 	RTE_SET_USED(dev_id);
+	rte_tel_data_add_array_string(arg, name);
+}
+
+static void
+add_pci_device(const char *name, int group, const struct iova_range *reserved,
+		unsigned int nreserved, void *arg)
+{
+	RTE_SET_USED(group);
+	RTE_SET_USED(reserved);
+	RTE_SET_USED(nreserved);
 	rte_tel_data_add_array_string(arg, name);
 }
 
@@ -64,6 +76,9 @@ handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "dpdk_memory_mapped",
 		iommu_policy_applied_locked());
 	iommu_pci_foreach_locked(add_device, devices);
+	iommu_pci_group_foreach_locked(add_pci_device, devices);
+	rte_tel_data_add_dict_u64(d, "legacy_container_devices",
+		iommu_pci_group_legacy_count_locked());
 	iommu_ioas_unlock();
 	rte_tel_data_add_dict_container(d, "devices", devices, 0);
 	return 0;
@@ -250,8 +265,87 @@ handle_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Columns of /iommufd/devices. */
+struct device_columns {
+	struct rte_tel_data *name, *path, *dev_id, *group, *reserved;
+};
+
+static void
+device_row(struct device_columns *c, const char *name, const char *path,
+		int dev_id, int group, const struct iova_range *v, unsigned int n)
+{
+	struct iova_ranges set = { (struct iova_range *)(uintptr_t)v, n, 1 };
+	char buf[512];
+
+	rte_tel_data_add_array_string(c->name, name);
+	rte_tel_data_add_array_string(c->path, path);
+	rte_tel_data_add_array_int(c->dev_id, dev_id);
+	rte_tel_data_add_array_int(c->group, group);
+	rte_tel_data_add_array_string(c->reserved, iova_ranges_format(&set, buf,
+		sizeof(buf)));
+}
+
+static void
+add_cdev_row(const char *name, uint32_t dev_id, void *arg)
+{
+	struct iova_range v[IOMMU_HOST_MAX_RESERVATIONS];
+	int n = iommu_host_device_reservations(name, v, RTE_DIM(v));
+
+	device_row(arg, name, "cdev", (int)dev_id, iommu_host_iommu_group(name), v,
+		n > 0 ? (unsigned int)n : 0);
+}
+
+static void
+add_group_row(const char *name, int group, const struct iova_range *reserved,
+		unsigned int nreserved, void *arg)
+{
+	device_row(arg, name, "pci", -1, group, reserved, nreserved);
+}
+
+static int
+handle_devices(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct device_columns c = {
+		rte_tel_data_alloc(), rte_tel_data_alloc(), rte_tel_data_alloc(),
+		rte_tel_data_alloc(), rte_tel_data_alloc(),
+	};
+	unsigned int legacy;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (c.name == NULL || c.path == NULL || c.dev_id == NULL ||
+	    c.group == NULL || c.reserved == NULL) {
+		rte_tel_data_free(c.name);
+		rte_tel_data_free(c.path);
+		rte_tel_data_free(c.dev_id);
+		rte_tel_data_free(c.group);
+		rte_tel_data_free(c.reserved);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_array(c.name, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(c.path, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(c.dev_id, RTE_TEL_INT_VAL);
+	rte_tel_data_start_array(c.group, RTE_TEL_INT_VAL);
+	rte_tel_data_start_array(c.reserved, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_dict(d);
+	iommu_ioas_lock();
+	iommu_pci_foreach_locked(add_cdev_row, &c);
+	iommu_pci_group_foreach_locked(add_group_row, &c);
+	legacy = iommu_pci_group_legacy_count_locked();
+	iommu_ioas_unlock();
+	rte_tel_data_add_dict_container(d, "name", c.name, 0);
+	rte_tel_data_add_dict_container(d, "path", c.path, 0);
+	rte_tel_data_add_dict_container(d, "dev_id", c.dev_id, 0);
+	rte_tel_data_add_dict_container(d, "group", c.group, 0);
+	rte_tel_data_add_dict_container(d, "reserved", c.reserved, 0);
+	rte_tel_data_add_dict_u64(d, "legacy_container_devices", legacy);
+	return 0;
+}
+
 RTE_INIT(eal_iommu_telemetry)
 {
+	rte_telemetry_register_cmd("/iommufd/devices", handle_devices,
+		"Devices on the IOAS: name, path (cdev or pci), dev id, IOMMU group, reserved IOVAs; devices outside it. No parameters");
 	rte_telemetry_register_cmd("/iommufd/info", handle_info,
 		"The IOAS: fd, id, process, policy, IOVA mode, devices. No parameters");
 	rte_telemetry_register_cmd("/iommufd/ranges", handle_ranges,

@@ -43,6 +43,7 @@
 
 #include "iommufd_bus_log.h"
 #include "iommufd_params.h"
+#include "iommufd_pci.h"
 
 RTE_LOG_REGISTER_DEFAULT(iommufd_bus_logtype, INFO);
 
@@ -185,6 +186,7 @@ apply_params(void)
 		BUS_LOG(ERR, "no IOAS: DPDK memory is NOT DMA-mapped through iommufd");
 		return;
 	}
+	iommufd_pci_start(&p);
 	if (secondary) {
 		check_secondary_params(&p);
 		return;
@@ -214,6 +216,8 @@ iommufd_bus_get_iommu_class(void)
 	/* A secondary follows the primary's IOVA mode. */
 	if (!rte_eal_iommu_is_open() || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return RTE_IOVA_DC;
+	/* Every bus has scanned: the PCI devices to come are known. */
+	iommufd_pci_expect();
 	if (eal_iommu_startup_vote(&vote) < 0) {
 		BUS_LOG(ERR, "no IOVA policy can work here: no IOVA mode preference");
 		return RTE_IOVA_DC;
@@ -275,6 +279,7 @@ static int
 iommufd_bus_cleanup(void)
 {
 	ioas_device.driver = NULL;
+	iommufd_pci_stop();
 	rte_eal_iommu_close();
 	return 0;
 }

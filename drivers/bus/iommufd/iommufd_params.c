@@ -19,8 +19,9 @@
 
 #define KEY_POLICY "policy"
 #define KEY_ATTACH "attach"
+#define KEY_PCI "pci"
 #define KEY_NAME "name"
-#define KEYS_HELP "policy=auto|va|pa|window, attach=DDDD:BB:DD.F"
+#define KEYS_HELP "policy=auto|va|pa|window, attach=DDDD:BB:DD.F, pci=all|none|DDDD:BB:DD.F"
 
 const char *
 iommufd_params_escape(const char *s, char *buf, size_t size)
@@ -63,30 +64,63 @@ set_policy(struct iommufd_params *p, const char *value)
 	return 0;
 }
 
+/* Add PCI address value of key to list[0..*n), once. */
 static int
-add_attach(struct iommufd_params *p, const char *value)
+add_device(const char *key, const char *value,
+		char list[][PCI_PRI_STR_SIZE], unsigned int *n)
 {
 	char name[PCI_PRI_STR_SIZE], esc[64];
 	struct rte_pci_addr addr;
 	unsigned int i;
 
 	if (rte_pci_addr_parse(value, &addr) != 0) {
-		BUS_LOG(ERR, "attach=%s: not a PCI address: write attach=DDDD:BB:DD.F (as lspci -D shows it)",
-			iommufd_params_escape(value, esc, sizeof(esc)));
+		BUS_LOG(ERR, "%s=%s: not a PCI address: write %s=DDDD:BB:DD.F (as lspci -D shows it)",
+			key, iommufd_params_escape(value, esc, sizeof(esc)), key);
 		return -EINVAL;
 	}
 	rte_pci_device_name(&addr, name, sizeof(name));
-	for (i = 0; i < p->nattach; i++)
-		if (strcmp(p->attach[i], name) == 0) {
-			BUS_LOG(ERR, "attach=%s given twice: a device is attached once",
-				name);
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i], name) == 0) {
+			BUS_LOG(ERR, "%s=%s given twice: list a device once", key, name);
 			return -EINVAL;
 		}
-	if (p->nattach == IOMMUFD_PARAMS_MAX_ATTACH) {
-		BUS_LOG(ERR, "more than %u attach= devices", IOMMUFD_PARAMS_MAX_ATTACH);
+	if (*n == IOMMUFD_PARAMS_MAX_ATTACH) {
+		BUS_LOG(ERR, "more than %u %s= devices", IOMMUFD_PARAMS_MAX_ATTACH, key);
 		return -E2BIG;
 	}
-	strlcpy(p->attach[p->nattach++], name, PCI_PRI_STR_SIZE);
+	strlcpy(list[(*n)++], name, PCI_PRI_STR_SIZE);
+	return 0;
+}
+
+static int
+set_pci(struct iommufd_params *p, const char *value)
+{
+	enum iommufd_pci_mode mode = strcmp(value, "all") == 0 ? IOMMUFD_PCI_ALL :
+		strcmp(value, "none") == 0 ? IOMMUFD_PCI_NONE : IOMMUFD_PCI_LIST;
+	static const char *const names[] = { "all", "none", "a device list" };
+
+	if (p->pci_set && p->pci_mode != mode) {
+		BUS_LOG(ERR, "pci= given twice, as %s and as %s: give pci=all, pci=none or a list of pci=DDDD:BB:DD.F",
+			names[p->pci_mode], names[mode]);
+		return -EINVAL;
+	}
+	p->pci_set = 1;
+	p->pci_mode = mode;
+	if (mode != IOMMUFD_PCI_LIST)
+		return 0;
+	return add_device(KEY_PCI, value, p->pci, &p->npci);
+}
+
+int
+iommufd_params_pci_managed(const struct iommufd_params *p, const char *name)
+{
+	unsigned int i;
+
+	if (p->pci_mode != IOMMUFD_PCI_LIST)
+		return p->pci_mode == IOMMUFD_PCI_ALL;
+	for (i = 0; i < p->npci; i++)
+		if (strcmp(p->pci[i], name) == 0)
+			return 1;
 	return 0;
 }
 
@@ -106,7 +140,11 @@ parse_pair(struct iommufd_params *p, const char *key, const char *value)
 	}
 	if (strcmp(key, KEY_ATTACH) == 0) {
 		p->has_config = 1;
-		return add_attach(p, value);
+		return add_device(KEY_ATTACH, value, p->attach, &p->nattach);
+	}
+	if (strcmp(key, KEY_PCI) == 0) {
+		p->has_config = 1;
+		return set_pci(p, value);
 	}
 	if (strcmp(key, RTE_DEVARGS_KEY_BUS) == 0 && strcmp(value, IOMMUFD_BUS_NAME) == 0)
 		return 0;

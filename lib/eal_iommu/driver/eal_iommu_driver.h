@@ -49,4 +49,38 @@ int eal_iommu_startup_predict(enum rte_eal_iommu_policy policy,
 __rte_internal
 int eal_iommu_pci_check(const char *pci_addr, char *name, size_t size);
 
+/*
+ * The PCI bus will give these vfio-pci devices to its drivers: keep the
+ * IOVAs they will reserve when they attach (predicted from sysfs) out of
+ * the valid ranges from now on, so the policy and every mapping avoid
+ * them. Replaces the previous list.
+ */
+__rte_internal
+int eal_iommu_pci_expect(const char *const *names, unsigned int n);
+
+/*
+ * Before a PCI driver gets vfio-pci device name: bridge its IOMMU group
+ * into the IOAS, so that the device EAL opens DMAs through it. Refuses,
+ * changing nothing and logging the device, the IOVAs and the fix, while
+ * DPDK memory is not all DMA-able in the IOAS (-EFAULT), when the device
+ * would reserve IOVAs in use (-EADDRINUSE), when it is attached through
+ * its cdev (-EBUSY), in a secondary process (-ENOTSUP). -ENODEV when the
+ * IOAS is not open.
+ */
+__rte_internal
+int eal_iommu_pci_group_admit(const char *name);
+
+/* 1 when device name was admitted (its group is in the IOAS), else 0. */
+__rte_internal
+int eal_iommu_pci_group_admitted(const char *name);
+
+/*
+ * After the PCI bus probed, plugged or unplugged devices: forget groups
+ * EAL released, re-read the valid ranges and check them against the
+ * prediction. legacy: devices the PCI bus gave to drivers outside the
+ * IOAS (through EAL's legacy VFIO container), for telemetry.
+ */
+__rte_internal
+void eal_iommu_pci_group_sync(unsigned int legacy);
+
 #endif /* EAL_IOMMU_DRIVER_H */
