@@ -5,6 +5,10 @@ dpdk-telemetry.py and check the answers are complete and consistent.
 Prints "PASS telemetry_check" or "FAIL telemetry_check: why".
 
   telemetry-check.py DPDK_TELEMETRY_PY FILE_PREFIX EXPECTED_POLICY
+  telemetry-check.py DPDK_TELEMETRY_PY FILE_PREFIX --devices NIC...
+      (prints "PASS telemetry_devices_check"): every NIC is on the IOAS
+      through the PCI bus, with its IOMMU group and the IOVAs it reserved,
+      and no device is on EAL's legacy VFIO container.
 """
 import json
 import subprocess
@@ -14,9 +18,10 @@ CMDS = ["/iommufd/info", "/iommufd/ranges", "/iommufd/maps",
         "/iommufd/stats", "/iommufd/failures"]
 
 
-def query(tool, prefix):
+def query(tool, prefix, cmds=None):
+    cmds = cmds or CMDS
     out = subprocess.run([sys.executable, tool, "-f", prefix],
-                         input="\n".join(CMDS) + "\n", capture_output=True,
+                         input="\n".join(cmds) + "\n", capture_output=True,
                          text=True, timeout=60, check=True).stdout
     print(out)
     replies = {}
@@ -54,8 +59,33 @@ def check(r, policy):
     return None
 
 
+def check_devices(r, nics):
+    info, devs = r.get("/iommufd/info"), r.get("/iommufd/devices")
+    if not isinstance(info, dict) or not isinstance(devs, dict):
+        return "no reply: " + json.dumps(r)[:300]
+    for nic in nics:
+        if nic not in info["devices"] or nic not in devs["name"]:
+            return "%s not listed: %s" % (nic, json.dumps(devs))
+        i = devs["name"].index(nic)
+        if devs["path"][i] != "pci" or devs["group"][i] < 0 or \
+                "0xfee00000" not in devs["reserved"][i]:
+            return "%s: path, group or reserved IOVAs wrong: %s" % (nic, json.dumps(devs))
+    if devs["legacy_container_devices"] != 0 or info["legacy_container_devices"] != 0:
+        return "devices on EAL's legacy container: " + json.dumps(devs)
+    return None
+
+
 def main():
     tool, prefix, policy = sys.argv[1:4]
+    if policy == "--devices":
+        try:
+            why = check_devices(query(tool, prefix, ["/iommufd/info", "/iommufd/devices"]),
+                                sys.argv[4:])
+        except (subprocess.SubprocessError, ValueError, KeyError, TypeError) as e:
+            why = "%s: %s" % (type(e).__name__, e)
+        print("PASS telemetry_devices_check" if why is None else
+              "FAIL telemetry_devices_check: " + why)
+        return 0 if why is None else 1
     try:
         why = check(query(tool, prefix), policy)
     except (subprocess.SubprocessError, ValueError, KeyError, TypeError) as e:

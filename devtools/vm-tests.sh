@@ -181,6 +181,63 @@ mp_devargs_check()
 	serve_end mpdevargs
 }
 
+# Stock dpdk-testpmd on both NICs (the PCI bus's e1000 PMD, through the
+# plug-in's IOAS), io forwarding started with --tx-first: case $1 under
+# policy $2, more EAL arguments after them. While it forwards, telemetry
+# must list both NICs on the IOAS; the forward statistics at exit must show
+# traffic on both ports.
+TESTPMD=$DPDK_PREFIX/bin/dpdk-testpmd
+testpmd_fwd_check()
+{
+	local name=$1 policy=$2 log=$CASE_LOG_DIR/$1-testpmd.log pid i
+	shift 2
+	(sleep 30) | "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=$name \
+		-d "$PLUGIN" --log-level=lib.eal_iommu:info "$@" \
+		-- --forward-mode=io --tx-first --nb-cores=1 > "$log" 2>&1 &
+	pid=$!
+	# EAL logs to stderr unbuffered: the PCI devices are probed when this shows.
+	for i in $(seq 600); do
+		grep -q 'PCI device(s) attached' "$log" &&
+			[ -S /var/run/dpdk/$name/dpdk_telemetry.v2 ] && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	/usr/bin/python3 "$DEVTOOLS_DIR/telemetry-check.py" \
+		"$DPDK_PREFIX/bin/dpdk-telemetry.py" $name --devices $NIC0 $NIC1
+	wait $pid
+	echo "testpmd exit code $?"
+	cat "$log"
+	if grep -q "mapped [0-9]* DPDK memory segments in IOAS [0-9]* with policy $policy " "$log"; then
+		/usr/bin/python3 "$DEVTOOLS_DIR/testpmd-check.py" "$log" fwd testpmd_fwd $NIC0 $NIC1
+	else
+		echo "FAIL testpmd_fwd: DPDK memory not mapped with policy $policy"
+	fi
+}
+
+# testpmd's own hot-plug commands: port 1 is detached while port 0 keeps
+# transmitting, then attached again, and both forward.
+testpmd_hotplug_check()
+{
+	local log=$CASE_LOG_DIR/testpmd-hotplug.log
+	{
+		sleep 8; echo "start tx_first"; sleep 4; echo "stop"
+		echo "port stop 1"; sleep 1; echo "port close 1"; sleep 1
+		echo "device detach $NIC1"; sleep 2
+		echo "start tx_first"; sleep 4; echo "stop"
+		echo "port attach $NIC1"; sleep 4; echo "port start 1"; sleep 6
+		echo "start tx_first"; sleep 5; echo "stop"; sleep 1; echo "quit"
+	} | "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=hotplug \
+		-d "$PLUGIN" --log-level=lib.eal_iommu:info -- -i --nb-cores=1 \
+		--forward-mode=io > "$log" 2>&1
+	echo "testpmd exit code $?"
+	cat "$log"
+	/usr/bin/python3 "$DEVTOOLS_DIR/testpmd-check.py" "$log" hotplug testpmd_hotplug \
+		$NIC0 $NIC1
+}
+
+# The NICs through the PCI bus and its stock PMD, in dpdk-test-iommu.
+PCI_EAL=(-l 0-1 -m 64 --file-prefix=vmpci -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
+
 # ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
 policy_case()
 {
@@ -249,6 +306,12 @@ vtd48)
 	run_case vtd48_attach_protect vfio_attach_protect_autotest \
 		env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" --base-virtaddr=0xf0000000 -- vfio_attach_protect_autotest
+	run_case vtd48_pci_payload ethdev_payload_autotest \
+		"$TEST_APP" "${PCI_EAL[@]}" -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+	run_case vtd48_pci_failsafe pci_failsafe_autotest \
+		"$TEST_APP" "${PCI_EAL[@]}" -a $NIC0 -- pci_failsafe_autotest
+	run_case vtd48_testpmd "telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwd48 va
+	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
 	stock_tests va -a bus=iommufd,attach=$NIC0
 	stock_tests pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
 	stock_tests window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
@@ -263,6 +326,17 @@ vtd39)
 		bus=iommufd,attach=$NIC1
 	policy_case vtd39_auto_pa pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
 	policy_case vtd39_window window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
+	# Both NICs through the PCI bus's PMD, on a 39-bit aperture.
+	bind_nic $NIC1 || exit 1
+	run_case vtd39_pci_payload ethdev_payload_autotest \
+		"$TEST_APP" "${PCI_EAL[@]}" -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+	run_case vtd39_pci_payload_window ethdev_payload_autotest \
+		"$TEST_APP" "${PCI_EAL[@]}" --iova-mode=pa -a bus=iommufd,policy=window \
+		-a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+	run_case vtd39_testpmd_pa "telemetry_devices_check testpmd_fwd" \
+		testpmd_fwd_check fwd39pa pa --iova-mode=pa
+	run_case vtd39_testpmd_window "telemetry_devices_check testpmd_fwd" \
+		testpmd_fwd_check fwd39win window --iova-mode=pa -a bus=iommufd,policy=window
 	;;
 *)
 	echo "FAIL $profile/vm_tests: unknown profile"

@@ -88,18 +88,10 @@ apply_expected(void)
 int
 iommu_ioas_expect_locked(const struct iova_range *v, unsigned int n)
 {
-	struct iova_range *copy = NULL;
-
 	iommu_ioas_assert_locked();
-	if (n > 0) {
-		copy = malloc(sizeof(*copy) * n);
-		if (copy == NULL)
-			return -ENOMEM;
-		memcpy(copy, v, sizeof(*copy) * n);
-	}
-	free(iommu_ioas.expected);
-	iommu_ioas.expected = copy;
-	iommu_ioas.nexpected = n;
+	if (iova_range_array_replace(&iommu_ioas.expected, &iommu_ioas.nexpected,
+			v, n) < 0)
+		return -ENOMEM;
 	return apply_expected();
 }
 

@@ -101,18 +101,9 @@ iommu_map_used_iovas_locked(struct iova_range **out)
 int
 iommu_map_reserve_locked(const struct iova_range *spans, unsigned int n)
 {
-	struct iova_range *v = NULL;
-
 	iommu_ioas_assert_locked();
-	if (n > 0) {
-		v = malloc(sizeof(*v) * n);
-		if (v == NULL)
-			return -ENOMEM;
-		memcpy(v, spans, sizeof(*v) * n);
-	}
-	free(reserved);
-	reserved = v;
-	nreserved = n;
+	if (iova_range_array_replace(&reserved, &nreserved, spans, n) < 0)
+		return -ENOMEM;
 	return protection_changed();
 }
 

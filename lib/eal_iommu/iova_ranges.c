@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "iova_ranges.h"
 
@@ -52,6 +53,24 @@ iova_ranges_reserve(struct iova_ranges *set, uint64_t start, uint64_t last)
 	free(set->ranges);
 	set->ranges = v;
 	set->count = n;
+	return 0;
+}
+
+int
+iova_range_array_replace(struct iova_range **dst, unsigned int *ndst,
+		const struct iova_range *v, unsigned int n)
+{
+	struct iova_range *copy = NULL;
+
+	if (n > 0) {
+		copy = malloc(sizeof(*v) * n);
+		if (copy == NULL)
+			return -ENOMEM;
+		memcpy(copy, v, sizeof(*v) * n);
+	}
+	free(*dst);
+	*dst = copy;
+	*ndst = n;
 	return 0;
 }
 

@@ -36,6 +36,13 @@ int iova_ranges_contain(const struct iova_ranges *set, uint64_t iova,
  */
 int iova_ranges_reserve(struct iova_ranges *set, uint64_t start, uint64_t last);
 
+/*
+ * Replace the malloc'd array *dst (of *ndst ranges) with a copy of
+ * v[0..n); 0, or -ENOMEM leaving *dst as it was.
+ */
+int iova_range_array_replace(struct iova_range **dst, unsigned int *ndst,
+		const struct iova_range *v, unsigned int n);
+
 /* Format the set as "[0x..., 0x...], ..." into buf; returns buf. */
 char *iova_ranges_format(const struct iova_ranges *set, char *buf,
 		size_t size);

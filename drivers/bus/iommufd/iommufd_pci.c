@@ -25,12 +25,34 @@ static struct rte_bus *pci_bus;
 static struct iommufd_params params;
 static int started;
 
-/* The PCI bus's own callbacks, wrapped while started. */
-static rte_bus_probe_t pci_probe;
-static rte_bus_plug_t pci_plug;
-static rte_bus_unplug_t pci_unplug;
-static rte_dev_dma_map_t pci_dma_map;
-static rte_dev_dma_unmap_t pci_dma_unmap;
+/* The PCI bus callbacks the plug-in wraps. */
+struct pci_ops {
+	rte_bus_probe_t probe;
+	rte_bus_plug_t plug;
+	rte_bus_unplug_t unplug;
+	rte_dev_dma_map_t dma_map;
+	rte_dev_dma_unmap_t dma_unmap;
+};
+
+/* The wrappers until started; the PCI bus's own callbacks while started. */
+static struct pci_ops other;
+
+/* Exchange the PCI bus's callbacks with those in other. */
+static void
+swap_ops(void)
+{
+	struct pci_ops bus = {
+		pci_bus->probe, pci_bus->plug, pci_bus->unplug, pci_bus->dma_map,
+		pci_bus->dma_unmap,
+	};
+
+	pci_bus->probe = other.probe;
+	pci_bus->plug = other.plug;
+	pci_bus->unplug = other.unplug;
+	pci_bus->dma_map = other.dma_map;
+	pci_bus->dma_unmap = other.dma_unmap;
+	other = bus;
+}
 
 static int
 any_device(const struct rte_device *dev, const void *data)
@@ -48,31 +70,46 @@ managed(const struct rte_pci_device *pdev)
 		iommufd_params_pci_managed(&params, pdev->device.name);
 }
 
-/* Call fn for each device on the PCI bus. */
+struct pci_devices {
+	struct rte_pci_device *v[MAX_PCI_DEVICES];
+	unsigned int n;
+};
+
+/* Collect the PCI devices that pass want. */
 static void
-foreach_pci_device(void (*fn)(struct rte_pci_device *pdev, void *arg), void *arg)
+collect(struct pci_devices *list, int (*want)(const struct rte_pci_device *pdev))
 {
 	struct rte_device *dev = NULL;
 
+	list->n = 0;
 	while ((dev = pci_bus->find_device(dev, any_device, NULL)) != NULL)
-		fn(RTE_DEV_TO_PCI(dev), arg);
+		if (want(RTE_DEV_TO_PCI(dev)) && list->n < RTE_DIM(list->v))
+			list->v[list->n++] = RTE_DEV_TO_PCI(dev);
 }
 
-static void
-count_legacy(struct rte_pci_device *pdev, void *arg)
+static int
+on_ioas(const struct rte_pci_device *pdev)
 {
-	/* Given to a driver, by VFIO, yet not through the IOAS. */
-	if (pdev->kdrv == RTE_PCI_KDRV_VFIO && pdev->device.driver != NULL &&
-	    eal_iommu_pci_group_admitted(pdev->device.name) != 1)
-		(*(unsigned int *)arg)++;
+	return pdev->device.driver != NULL &&
+		eal_iommu_pci_group_admitted(pdev->device.name) == 1;
+}
+
+/* Given to a driver, through VFIO, yet not through the IOAS. */
+static int
+on_legacy_container(const struct rte_pci_device *pdev)
+{
+	return pdev->kdrv == RTE_PCI_KDRV_VFIO && pdev->device.driver != NULL &&
+		eal_iommu_pci_group_admitted(pdev->device.name) != 1;
 }
 
 static void
 sync(void)
 {
-	unsigned int legacy = 0;
+	struct pci_devices list;
+	unsigned int legacy;
 
-	foreach_pci_device(count_legacy, &legacy);
+	collect(&list, on_legacy_container);
+	legacy = list.n;
 	if (legacy > 0 && params.pci_mode == IOMMUFD_PCI_ALL)
 		BUS_LOG(WARNING, "%u vfio-pci device(s) were given to a driver outside IOAS %u (EAL's VFIO container)",
 			legacy, rte_eal_iommu_ioas_id());
@@ -118,7 +155,7 @@ RTE_PMD_REGISTER_PCI(iommufd_ioas_gate, gate);
 static int
 wrapped_probe(void)
 {
-	int ret = pci_probe();
+	int ret = other.probe();
 
 	sync();
 	return ret;
@@ -127,7 +164,7 @@ wrapped_probe(void)
 static int
 wrapped_plug(struct rte_device *dev)
 {
-	int ret = pci_plug(dev);
+	int ret = other.plug(dev);
 
 	sync();
 	return ret;
@@ -136,7 +173,7 @@ wrapped_plug(struct rte_device *dev)
 static int
 wrapped_unplug(struct rte_device *dev)
 {
-	int ret = pci_unplug(dev);
+	int ret = other.unplug(dev);
 
 	sync();
 	return ret;
@@ -146,7 +183,7 @@ static int
 wrapped_dma_map(struct rte_device *dev, void *addr, uint64_t iova, size_t len)
 {
 	if (eal_iommu_pci_group_admitted(dev->name) != 1)
-		return pci_dma_map(dev, addr, iova, len);
+		return other.dma_map(dev, addr, iova, len);
 	return eal_iommu_dma_map_owner(addr, len, &iova,
 		RTE_EAL_IOMMU_OWNER_EXTERNAL);
 }
@@ -155,33 +192,23 @@ static int
 wrapped_dma_unmap(struct rte_device *dev, void *addr, uint64_t iova, size_t len)
 {
 	if (eal_iommu_pci_group_admitted(dev->name) != 1)
-		return pci_dma_unmap(dev, addr, iova, len);
+		return other.dma_unmap(dev, addr, iova, len);
 	return rte_eal_iommu_dma_unmap(addr, len);
-}
-
-struct names {
-	const char *v[MAX_PCI_DEVICES];
-	unsigned int n;
-};
-
-static void
-add_managed(struct rte_pci_device *pdev, void *arg)
-{
-	struct names *names = arg;
-
-	if (managed(pdev) && names->n < RTE_DIM(names->v))
-		names->v[names->n++] = pdev->device.name;
 }
 
 void
 iommufd_pci_expect(void)
 {
-	struct names names = { .n = 0 };
+	const char *names[MAX_PCI_DEVICES];
+	struct pci_devices list;
+	unsigned int i;
 
 	if (!started || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
-	foreach_pci_device(add_managed, &names);
-	if (eal_iommu_pci_expect(names.v, names.n) < 0)
+	collect(&list, managed);
+	for (i = 0; i < list.n; i++)
+		names[i] = list.v[i]->device.name;
+	if (eal_iommu_pci_expect(names, list.n) < 0)
 		BUS_LOG(ERR, "cannot predict what the PCI devices will reserve: %s",
 			rte_strerror(rte_errno));
 }
@@ -193,38 +220,18 @@ iommufd_pci_start(const struct iommufd_params *p)
 	pci_bus = rte_bus_find_by_name("pci");
 	if (pci_bus == NULL || params.pci_mode == IOMMUFD_PCI_NONE)
 		return;
-	pci_probe = pci_bus->probe;
-	pci_plug = pci_bus->plug;
-	pci_unplug = pci_bus->unplug;
-	pci_dma_map = pci_bus->dma_map;
-	pci_dma_unmap = pci_bus->dma_unmap;
-	pci_bus->probe = wrapped_probe;
-	pci_bus->plug = wrapped_plug;
-	pci_bus->unplug = wrapped_unplug;
-	pci_bus->dma_map = wrapped_dma_map;
-	pci_bus->dma_unmap = wrapped_dma_unmap;
+	other = (struct pci_ops){
+		wrapped_probe, wrapped_plug, wrapped_unplug, wrapped_dma_map,
+		wrapped_dma_unmap,
+	};
+	swap_ops();
 	started = 1;
-}
-
-struct pci_devices {
-	struct rte_pci_device *v[MAX_PCI_DEVICES];
-	unsigned int n;
-};
-
-static void
-add_on_ioas(struct rte_pci_device *pdev, void *arg)
-{
-	struct pci_devices *list = arg;
-
-	if (pdev->device.driver != NULL && list->n < RTE_DIM(list->v) &&
-	    eal_iommu_pci_group_admitted(pdev->device.name) == 1)
-		list->v[list->n++] = pdev;
 }
 
 void
 iommufd_pci_stop(void)
 {
-	struct pci_devices on_ioas = { .n = 0 };
+	struct pci_devices list;
 	unsigned int i;
 
 	if (!started)
@@ -235,15 +242,11 @@ iommufd_pci_stop(void)
 	 * fds, which takes the group out of the IOAS). The PCI bus's own
 	 * cleanup, later, would only remove the drivers.
 	 */
-	foreach_pci_device(add_on_ioas, &on_ioas);
-	for (i = 0; i < on_ioas.n; i++)
-		if (pci_unplug(&on_ioas.v[i]->device) < 0)
+	collect(&list, on_ioas);
+	for (i = 0; i < list.n; i++)
+		if (other.unplug(&list.v[i]->device) < 0)
 			BUS_LOG(ERR, "cannot release a PCI device before closing the IOAS");
 	sync();
-	pci_bus->probe = pci_probe;
-	pci_bus->plug = pci_plug;
-	pci_bus->unplug = pci_unplug;
-	pci_bus->dma_map = pci_dma_map;
-	pci_bus->dma_unmap = pci_dma_unmap;
+	swap_ops();
 	started = 0;
 }
