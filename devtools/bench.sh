@@ -6,6 +6,10 @@
 #   devtools/bench.sh map-init   start-up mapping of 1 GiB of 2 MiB pages:
 #                                the plug-in vs a bare IOMMU_IOAS_MAP loop,
 #                                each IOAS with a VT-d device (test VM, vtd48)
+#   devtools/bench.sh hotplug    hot-attach of a NIC (stock PMD) while 1 GiB
+#                                of DPDK memory is mapped: through the
+#                                plug-in's IOAS vs EAL's legacy type1
+#                                container, in one VM run (vtd48)
 #   devtools/bench.sh lookup     VA -> IOVA lookups at 1, 16 and 128 GiB, vs
 #                                DPDK's and reference translations, 1 and 2
 #                                lcores (this machine: needs a real clock, two
@@ -25,6 +29,24 @@ in_vm_map_init()
 	IOMMU_TEST_PCI_DEV2=$NIC1 exec "$TEST_APP" -l 0 --no-pci -m 1024 \
 		--file-prefix=bench -d "$PLUGIN" -a bus=iommufd,attach=$NIC0 \
 		--log-level=lib.eal_iommu:warning -- map_init_perf
+}
+
+in_vm_hotplug()
+{
+	local plugin legacy
+	bind_vfio $NIC0 || die "cannot bind $NIC0 to vfio-pci"
+	echo "== hotplug: $(uname -r), TCG VM, $(nproc) vCPUs, VT-d 48-bit, 1 GiB of 2 MiB pages"
+	plugin=$("$TEST_APP" -l 0 -m 1024 -a $NIC0 --file-prefix=bench-hp -d "$PLUGIN" \
+		--log-level=lib.eal_iommu:warning -- hotplug_perf | grep '^hotplug ')
+	legacy=$("$TEST_APP" -l 0 -m 1024 -a $NIC0 --file-prefix=bench-hp-legacy \
+		-- hotplug_perf | grep '^hotplug ')
+	echo "$plugin"
+	echo "$legacy"
+	awk -v a="$plugin" -v b="$legacy" 'BEGIN {
+		match(a, /hot-attach median [0-9.]+/); x = substr(a, RSTART + 18, RLENGTH - 18)
+		match(b, /hot-attach median [0-9.]+/); y = substr(b, RSTART + 18, RLENGTH - 18)
+		if (x > 0 && y > 0) printf "hot-attach, plug-in / legacy type1: %.2f\n", x / y
+		else { print "no result"; exit 1 } }'
 }
 
 # Hugepages for EAL's PA mode (rte_mem_virt2iova() reads pagemap there).
@@ -64,13 +86,18 @@ lookup)
 	. "$DEVTOOLS_DIR/cases.sh"
 	"in_vm_${2//-/_}"
 	;;
+hotplug)
+	"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
+	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 640 \
+		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm hotplug
+	;;
 map-init)
 	"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
 	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 640 \
 		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm map-init
 	;;
 *)
-	sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

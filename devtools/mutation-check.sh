@@ -27,7 +27,7 @@ MUTANTS=(
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"
 	"no_early_refusal@lib/eal_iommu/iommu_policy.c@s/\t\{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_VA, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE \},\n//@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 	"name_first_dropped@drivers/bus/iommufd/iommufd_bus.c@s/return da->bus_str != NULL \? da->bus_str : da->drv_str;/return da->bus_str;/@mock@mock_name_first@ioas_memseg_dma_autotest"
-	"gate_passes_all@drivers/bus/iommufd/iommufd_pci.c@s/\tif \(!managed\(pdev\)\)\n\t\treturn 1;/\tif (1)\n\t\treturn 1;/@vtd48@vtd48_pci_payload@ethdev_payload_autotest"
+	"gate_passes_all@drivers/bus/iommufd/iommufd_pci.c@s/if \(!managed\(pdev\) \|\| /if (1 || /@vtd48@vtd48_pci_payload@ethdev_payload_autotest"
 	"no_collision_check@lib/eal_iommu/iommu_pci_group.c@s/\tret = collides\(&d, &hit, &taken\);/\tret = 0;/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
 	"admit_undmaable@lib/eal_iommu/iommu_pci_group.c@s/if \(!dpdk_memory_dma_able\(\)\)/if (0)/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
 	"no_sync_after_unplug@drivers/bus/iommufd/iommufd_pci.c@s/(int ret = other.unplug\(dev\);\n)\n\tsync\(\);/\1/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"

@@ -236,7 +236,22 @@ testpmd_hotplug_check()
 }
 
 # The NICs through the PCI bus and its stock PMD, in dpdk-test-iommu.
-PCI_EAL=(-l 0-1 -m 64 --file-prefix=vmpci -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
+PCI_EAL=(-l 0-1 -m 64 -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
+
+# A secondary process uses the ports a primary started on the IOAS.
+pci_mp_check()
+{
+	local out
+	serve_start pcimp IOMMU_TEST_SERVE_PORTS=1 "$TEST_APP" "${PCI_EAL[@]}" \
+		-a $NIC0 -a $NIC1 || { echo "FAIL ethdev_secondary_payload_autotest: no primary"; return 1; }
+	out=$("$TEST_APP" -l 1 --proc-type=secondary --file-prefix=pcimp -d "$PLUGIN" \
+		--log-level=lib.eal_iommu:debug -a $NIC0 -a $NIC1 -- ethdev_secondary_payload_autotest 2>&1)
+	echo "$out"
+	if grep -q 'outside IOAS' <<<"$out"; then
+		echo "FAIL ethdev_secondary_payload_autotest: the secondary's devices counted outside the IOAS"
+	fi
+	serve_end pcimp
+}
 
 # ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
 policy_case()
@@ -307,9 +322,12 @@ vtd48)
 		env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" --base-virtaddr=0xf0000000 -- vfio_attach_protect_autotest
 	run_case vtd48_pci_payload ethdev_payload_autotest \
-		"$TEST_APP" "${PCI_EAL[@]}" -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd48_pci_failsafe pci_failsafe_autotest \
-		"$TEST_APP" "${PCI_EAL[@]}" -a $NIC0 -- pci_failsafe_autotest
+		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -- pci_failsafe_autotest
+	run_case vtd48_pci_dma_map pci_dma_map_autotest \
+		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- pci_dma_map_autotest
+	run_case vtd48_pci_mp ethdev_secondary_payload_autotest pci_mp_check
 	run_case vtd48_testpmd "telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwd48 va
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
 	stock_tests va -a bus=iommufd,attach=$NIC0
@@ -329,9 +347,9 @@ vtd39)
 	# Both NICs through the PCI bus's PMD, on a 39-bit aperture.
 	bind_nic $NIC1 || exit 1
 	run_case vtd39_pci_payload ethdev_payload_autotest \
-		"$TEST_APP" "${PCI_EAL[@]}" -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd39_pci_payload_window ethdev_payload_autotest \
-		"$TEST_APP" "${PCI_EAL[@]}" --iova-mode=pa -a bus=iommufd,policy=window \
+		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci --iova-mode=pa -a bus=iommufd,policy=window \
 		-a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd39_testpmd_pa "telemetry_devices_check testpmd_fwd" \
 		testpmd_fwd_check fwd39pa pa --iova-mode=pa

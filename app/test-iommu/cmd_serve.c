@@ -6,8 +6,9 @@
  * serve: a live primary process for telemetry clients and secondary
  * processes. Optionally hot-adds memory with one injected mapping fault
  * (IOMMU_TEST_INJECT_FAULT=1, so failures show) and writes its IOAS id and
- * each DPDK memory segment's "VA IOVA length" to IOMMU_TEST_MAP_FILE; then
- * prints READY and waits until IOMMU_TEST_STOP_FILE exists (at most 120 s).
+ * each DPDK memory segment's "VA IOVA length" to IOMMU_TEST_MAP_FILE;
+ * with IOMMU_TEST_SERVE_PORTS=1 starts the two ethdev ports (and their
+ * pool) for secondary processes to use; then prints READY and waits until IOMMU_TEST_STOP_FILE exists (at most 120 s).
  */
 
 #include <inttypes.h>
@@ -15,11 +16,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <rte_ethdev.h>
 #include <rte_malloc.h>
 
 #include <rte_eal_iommu.h>
 
 #include "test.h"
+#include "test_ethdev.h"
 #include "test_util.h"
 
 static struct test_segments segments;
@@ -50,6 +53,9 @@ cmd_serve(void)
 	const char *stop = getenv("IOMMU_TEST_STOP_FILE");
 	const char *map_file = getenv("IOMMU_TEST_MAP_FILE");
 	const char *fault = getenv("IOMMU_TEST_INJECT_FAULT");
+	const char *serve_ports = getenv("IOMMU_TEST_SERVE_PORTS");
+	int with_ports = serve_ports != NULL && serve_ports[0] == '1';
+	uint16_t ports[2];
 	void *big = NULL;
 	int i;
 
@@ -73,10 +79,18 @@ cmd_serve(void)
 		printf("cannot write %s\n", map_file);
 		return TEST_FAILED;
 	}
+	if (with_ports && test_ports_start(ports) < 0) {
+		printf("cannot start the ports\n");
+		return TEST_FAILED;
+	}
 	printf("READY\n");
 	for (i = 0; i < 1200 && access(stop, F_OK) != 0; i++)
 		usleep(100 * 1000);
 	rte_free(big);
+	if (with_ports) {
+		rte_eth_dev_stop(ports[0]);
+		rte_eth_dev_stop(ports[1]);
+	}
 	return TEST_SUCCESS;
 }
 

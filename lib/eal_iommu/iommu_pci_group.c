@@ -259,7 +259,7 @@ admit_locked(const char *name)
 	if (!iommu_ioas_is_open_locked())
 		return -ENODEV;
 	if (iommu_ioas.secondary) {
-		IOMMU_LOG(ERR, "%s: a secondary process cannot give PCI devices to drivers through the primary's IOAS yet; use the device in the primary",
+		IOMMU_LOG(ERR, "%s: only the primary process admits PCI devices to its IOAS (a secondary opens those the primary admitted)",
 			name);
 		return -ENOTSUP;
 	}

@@ -18,6 +18,7 @@
 
 #include "iommufd_bus_log.h"
 #include "iommufd_pci.h"
+#include "iommufd_vfio_mp.h"
 
 #define MAX_PCI_DEVICES 256
 
@@ -106,14 +107,15 @@ static void
 sync(void)
 {
 	struct pci_devices list;
-	unsigned int legacy;
 
+	/* A secondary's devices are the primary's, on its IOAS: nothing to count. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return;
 	collect(&list, on_legacy_container);
-	legacy = list.n;
-	if (legacy > 0 && params.pci_mode == IOMMUFD_PCI_ALL)
+	if (list.n > 0 && params.pci_mode == IOMMUFD_PCI_ALL)
 		BUS_LOG(WARNING, "%u vfio-pci device(s) were given to a driver outside IOAS %u (EAL's VFIO container)",
-			legacy, rte_eal_iommu_ioas_id());
-	eal_iommu_pci_group_sync(legacy);
+			list.n, rte_eal_iommu_ioas_id());
+	eal_iommu_pci_group_sync(list.n);
 }
 
 /*
@@ -126,7 +128,8 @@ gate_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
 	int ret;
 
 	RTE_SET_USED(drv);
-	if (!managed(pdev))
+	/* A secondary opens the primary's devices: their groups are in the IOAS. */
+	if (!managed(pdev) || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 1;
 	ret = eal_iommu_pci_group_admit(pdev->device.name);
 	if (ret == -ENODEV)
@@ -226,6 +229,10 @@ iommufd_pci_start(const struct iommufd_params *p)
 	};
 	swap_ops();
 	started = 1;
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		iommufd_vfio_mp_start();
+	else
+		iommufd_vfio_mp_secondary();
 }
 
 void
@@ -247,6 +254,7 @@ iommufd_pci_stop(void)
 		if (other.unplug(&list.v[i]->device) < 0)
 			BUS_LOG(ERR, "cannot release a PCI device before closing the IOAS");
 	sync();
+	iommufd_vfio_mp_stop();
 	swap_ops();
 	started = 0;
 }

@@ -64,8 +64,8 @@ int eal_iommu_pci_expect(const char *const *names, unsigned int n);
  * changing nothing and logging the device, the IOVAs and the fix, while
  * DPDK memory is not all DMA-able in the IOAS (-EFAULT), when the device
  * would reserve IOVAs in use (-EADDRINUSE), when it is attached through
- * its cdev (-EBUSY), in a secondary process (-ENOTSUP). -ENODEV when the
- * IOAS is not open.
+ * its cdev (-EBUSY), in a secondary process (-ENOTSUP: the primary
+ * admits). -ENODEV when the IOAS is not open.
  */
 __rte_internal
 int eal_iommu_pci_group_admit(const char *name);

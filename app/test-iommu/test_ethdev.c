@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * Two ethdev ports on one wire (the test VM's e1000e NICs share a hub):
+ * start them, and send known payloads each way, checking them byte for
+ * byte and that the IOAS translates every buffer a device used.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
+
+#include "test_ethdev.h"
+
+#define NB_PKTS TEST_PORTS_PACKETS
+#define PAYLOAD_LEN 256
+#define ETHER_TYPE_TEST 0x88b5 /* IEEE local experimental */
+#define RING_SIZE 256
+#define WAIT_S 20 /* bounded waits (TCG is slow); never a timing assertion */
+
+static struct rte_mempool *pool;
+
+static int
+port_setup(uint16_t port)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_link link;
+	unsigned int i;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(port, 0, RING_SIZE,
+			rte_eth_dev_socket_id(port), NULL, pool);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(port, 0, RING_SIZE,
+			rte_eth_dev_socket_id(port), NULL);
+	if (ret == 0)
+		ret = rte_eth_promiscuous_enable(port);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	if (ret < 0) {
+		printf("port %u: setup failed: %s\n", port, rte_strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < WAIT_S * 10; i++) {
+		if (rte_eth_link_get_nowait(port, &link) == 0 && link.link_status)
+			return 0;
+		usleep(100 * 1000);
+	}
+	printf("port %u: no link after %d s\n", port, WAIT_S);
+	return -1;
+}
+
+static uint8_t
+payload_byte(uint32_t seq, unsigned int i)
+{
+	return (uint8_t)(seq * 31 + i * 7 + (i >> 8));
+}
+
+/* Send NB_PKTS known packets from port tx; -1 on failure. */
+static int
+send_known(uint16_t tx, uint32_t first_seq)
+{
+	struct rte_mbuf *m[NB_PKTS];
+	struct rte_ether_addr src;
+	unsigned int i, j, sent = 0;
+
+	if (rte_eth_macaddr_get(tx, &src) != 0 ||
+	    rte_pktmbuf_alloc_bulk(pool, m, NB_PKTS) != 0)
+		return -1;
+	for (i = 0; i < NB_PKTS; i++) {
+		struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m[i], struct rte_ether_hdr *);
+		uint8_t *p = (uint8_t *)(eh + 1);
+		uint32_t seq = first_seq + i;
+
+		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
+		rte_ether_addr_copy(&src, &eh->src_addr);
+		eh->ether_type = rte_cpu_to_be_16(ETHER_TYPE_TEST);
+		memcpy(p, &seq, sizeof(seq));
+		for (j = sizeof(seq); j < PAYLOAD_LEN; j++)
+			p[j] = payload_byte(seq, j);
+		m[i]->data_len = m[i]->pkt_len = sizeof(*eh) + PAYLOAD_LEN;
+		if (rte_eal_iommu_lookup(m[i]->buf_addr) != m[i]->buf_iova) {
+			printf("TX buffer VA %p: IOAS translates to 0x%" PRIx64 ", mbuf says 0x%" PRIx64 "\n",
+				m[i]->buf_addr, rte_eal_iommu_lookup(m[i]->buf_addr),
+				m[i]->buf_iova);
+			rte_pktmbuf_free_bulk(m, NB_PKTS);
+			return -1;
+		}
+	}
+	for (i = 0; i < WAIT_S * 100 && sent < NB_PKTS; i++) {
+		sent += rte_eth_tx_burst(tx, 0, m + sent, NB_PKTS - sent);
+		if (sent < NB_PKTS)
+			usleep(10 * 1000);
+	}
+	if (sent < NB_PKTS) {
+		rte_pktmbuf_free_bulk(m + sent, NB_PKTS - sent);
+		printf("port %u sent %u of %u packets\n", tx, sent, NB_PKTS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check one received packet; 1 if it is ours and right, 0 if not ours, -1 if corrupt. */
+static int
+check_packet(const struct rte_mbuf *m, uint32_t first_seq, uint8_t *seen)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const uint8_t *p = (const uint8_t *)(eh + 1);
+	uint32_t seq;
+	unsigned int j;
+
+	if (eh->ether_type != rte_cpu_to_be_16(ETHER_TYPE_TEST) ||
+	    m->pkt_len < sizeof(*eh) + PAYLOAD_LEN)
+		return 0;
+	memcpy(&seq, p, sizeof(seq));
+	if (seq < first_seq || seq >= first_seq + NB_PKTS)
+		return 0;
+	for (j = sizeof(seq); j < PAYLOAD_LEN; j++)
+		if (p[j] != payload_byte(seq, j)) {
+			printf("packet %u: byte %u is 0x%02x, sent 0x%02x\n", seq, j, p[j],
+				payload_byte(seq, j));
+			return -1;
+		}
+	if (rte_eal_iommu_lookup(m->buf_addr) != m->buf_iova) {
+		printf("RX buffer VA %p is not translated by the IOAS to its buf_iova\n",
+			m->buf_addr);
+		return -1;
+	}
+	seen[seq - first_seq] = 1;
+	return 1;
+}
+
+/* Receive on port rx until every packet of first_seq.. arrived. */
+static int
+receive_known(uint16_t rx, uint32_t first_seq)
+{
+	uint8_t seen[NB_PKTS] = { 0 };
+	unsigned int i, k, got = 0;
+	struct rte_mbuf *m[32];
+	int bad = 0;
+
+	for (i = 0; i < WAIT_S * 100 && got < NB_PKTS && !bad; i++) {
+		uint16_t n = rte_eth_rx_burst(rx, 0, m, RTE_DIM(m));
+
+		for (k = 0; k < n; k++) {
+			int r = check_packet(m[k], first_seq, seen);
+
+			bad |= r < 0;
+			rte_pktmbuf_free(m[k]);
+		}
+		for (got = 0, k = 0; k < NB_PKTS; k++)
+			got += seen[k];
+		if (n == 0)
+			usleep(10 * 1000);
+	}
+	if (bad || got < NB_PKTS) {
+		printf("port %u received %u of %u known packets intact\n", rx, got, NB_PKTS);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+dump_lists_devices(void)
+{
+	char *text = NULL, name[RTE_ETH_NAME_MAX_LEN];
+	size_t size = 0;
+	uint16_t port;
+	FILE *f = open_memstream(&text, &size);
+	int ok = 1;
+
+	if (f == NULL)
+		return 0;
+	rte_eal_iommu_dump(f);
+	fclose(f);
+	printf("%s", text);
+	RTE_ETH_FOREACH_DEV(port) {
+		char want[RTE_ETH_NAME_MAX_LEN + 32];
+
+		rte_eth_dev_get_name_by_port(port, name);
+		snprintf(want, sizeof(want), " %s (PCI driver, group ", name);
+		ok &= strstr(text, want) != NULL;
+	}
+	ok &= strstr(text, "NOT on the IOAS") == NULL;
+	free(text);
+	return ok;
+}
+
+int
+test_ports_find(uint16_t ports[2])
+{
+	uint16_t port, n = 0;
+
+	RTE_ETH_FOREACH_DEV(port)
+		if (n < 2)
+			ports[n++] = port;
+	if (n != 2 || rte_eth_dev_count_avail() != 2) {
+		printf("%u ports: allow exactly the two NICs on the hub (-a)\n",
+			rte_eth_dev_count_avail());
+		return -1;
+	}
+	return 0;
+}
+
+int
+test_ports_start(uint16_t ports[2])
+{
+	if (test_ports_find(ports) < 0)
+		return -1;
+	pool = rte_pktmbuf_pool_create(TEST_PORTS_POOL, 2047, 32, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (pool == NULL) {
+		printf("no mbuf pool\n");
+		return -1;
+	}
+	return port_setup(ports[0]) == 0 && port_setup(ports[1]) == 0 ? 0 : -1;
+}
+
+int
+test_ports_exchange(const uint16_t ports[2])
+{
+	if (pool == NULL)
+		pool = rte_mempool_lookup(TEST_PORTS_POOL);
+	if (pool == NULL) {
+		printf("no mbuf pool %s (the primary creates it)\n", TEST_PORTS_POOL);
+		return -1;
+	}
+	return send_known(ports[0], 1000) == 0 && receive_known(ports[1], 1000) == 0 &&
+		send_known(ports[1], 2000) == 0 && receive_known(ports[0], 2000) == 0 ?
+		0 : -1;
+}
+
+int
+test_ports_on_ioas(void)
+{
+	return dump_lists_devices();
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef TEST_ETHDEV_H
+#define TEST_ETHDEV_H
+
+#include <stdint.h>
+
+#define TEST_PORTS_POOL "payload_pool"
+#define TEST_PORTS_PACKETS 32
+
+/* The two ports; -1 (saying why) unless exactly two. */
+int test_ports_find(uint16_t ports[2]);
+
+/* Primary: a pool (TEST_PORTS_POOL) and both ports started with link up. */
+int test_ports_start(uint16_t ports[2]);
+
+/* Known payloads from ports[0] to ports[1] and back, checked; 0 or -1. */
+int test_ports_exchange(const uint16_t ports[2]);
+
+/* True when the dump lists every port's device on the IOAS, none outside. */
+int test_ports_on_ioas(void);
+
+#endif /* TEST_ETHDEV_H */
