@@ -65,6 +65,8 @@ devargs_cases()
 		bus=iommufd,attach=zz
 	devargs_case devargs_attach_twice "attach=0000:00:01.0 given twice" \
 		bus=iommufd,attach=0000:00:01.0,attach=00:01.0
+	devargs_case devargs_pci_conflict "pci= given twice, as none and as a device list" \
+		bus=iommufd,pci=none,pci=0000:00:01.0
 	if [ -e /dev/iommu ]; then
 		echo "SKIP $CASE_WHERE/devargs_no_iommufd: this machine has /dev/iommu"
 	else

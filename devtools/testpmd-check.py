@@ -29,6 +29,22 @@ def stops(text):
     return out
 
 
+RANGE = re.compile(r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\]")
+
+
+def predicted_before_attach(text):
+    """The valid ranges the bus logged when it mapped DPDK memory (before
+    any PCI device attached) must equal the kernel's once they attached."""
+    m = re.search(r"IOMMUFD_BUS: IOAS \d+: policy .*\n((?:IOMMUFD_BUS:   \[.*\n)+)", text)
+    after = re.search(r"valid IOVA ranges with \d+ PCI device\(s\) attached: (.*), as predicted", text)
+    if not m or not after:
+        return "no ranges logged before the attach, or they were not as predicted"
+    before, got = RANGE.findall(m.group(1)), RANGE.findall(after.group(1))
+    if before != got:
+        return "ranges before the first attach %s, after it %s" % (before, got)
+    return None
+
+
 def common(text, nics):
     if "IOMMU type" in text:
         return "EAL's legacy VFIO container was used: " + \
@@ -38,7 +54,7 @@ def common(text, nics):
             return "%s did not go through the IOAS" % nic
     if "cannot destroy IOAS" in text:
         return "the IOAS was closed with devices still on it"
-    return None
+    return predicted_before_attach(text)
 
 
 def forwarding(ports, which):

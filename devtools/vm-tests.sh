@@ -238,6 +238,26 @@ testpmd_hotplug_check()
 # The NICs through the PCI bus and its stock PMD, in dpdk-test-iommu.
 PCI_EAL=(-l 0-1 -m 64 -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
 
+# A NIC given with attach= (the application's, through its cdev) and also
+# allowed on the PCI bus: no PMD gets it, with a clear message, and the
+# IOAS works on (its DMA test passes).
+cdev_owner_check()
+{
+	local out rc
+	out=$("$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a bus=iommufd,attach=$NIC0 \
+		-a $NIC0 -- ioas_memseg_dma_autotest 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc != 0 ] || ! grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
+		echo "FAIL pci_cdev_one_owner: the IOAS did not work on (exit $rc)"
+	elif ! grep -q "$NIC0 is attached to IOAS [0-9]* through its VFIO cdev (attach=): it is not given to a PCI driver as well" <<<"$out" ||
+	     grep -q 'Probe PCI driver: net_' <<<"$out"; then
+		echo "FAIL pci_cdev_one_owner: a PMD got the device, or no message"
+	else
+		echo "PASS pci_cdev_one_owner"
+	fi
+}
+
 # A secondary process uses the ports a primary started on the IOAS.
 pci_mp_check()
 {
@@ -305,6 +325,8 @@ mock)
 		bus=iommufd,policy=pa bus=iommufd,policy=window
 	devargs_case devargs_no_such_device "no PCI device 0000:00:1f.7 on this machine" \
 		bus=iommufd,attach=0000:00:1f.7
+	devargs_case devargs_two_owners "0000:00:1f.7 is given both with attach= (the application drives it through its cdev) and with pci=" \
+		bus=iommufd,attach=0000:00:1f.7,pci=0000:00:1f.7
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
 			env IOMMU_TEST_POLICY=$policy \
@@ -325,6 +347,7 @@ vtd48)
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd48_pci_failsafe pci_failsafe_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -- pci_failsafe_autotest
+	run_case vtd48_cdev_owner pci_cdev_one_owner cdev_owner_check
 	run_case vtd48_pci_dma_map pci_dma_map_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- pci_dma_map_autotest
 	run_case vtd48_pci_mp ethdev_secondary_payload_autotest pci_mp_check

@@ -17,6 +17,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_memory.h>
 
 #include <rte_eal_iommu.h>
 #include <rte_eal_iommu_lookup.h>
@@ -71,6 +72,12 @@ payload_byte(uint32_t seq, unsigned int i)
 }
 
 /* Send NB_PKTS known packets from port tx; -1 on failure. */
+/*
+ * Packets to send: from pool, or NB_PKTS of tx_mbufs per exchange
+ * direction (first_seq 1000: the first NB_PKTS, 2000: the next).
+ */
+static struct rte_mbuf **tx_mbufs;
+
 static int
 send_known(uint16_t tx, uint32_t first_seq)
 {
@@ -78,8 +85,11 @@ send_known(uint16_t tx, uint32_t first_seq)
 	struct rte_ether_addr src;
 	unsigned int i, j, sent = 0;
 
-	if (rte_eth_macaddr_get(tx, &src) != 0 ||
-	    rte_pktmbuf_alloc_bulk(pool, m, NB_PKTS) != 0)
+	if (rte_eth_macaddr_get(tx, &src) != 0)
+		return -1;
+	if (tx_mbufs != NULL)
+		memcpy(m, tx_mbufs + (first_seq / 1000 - 1) * NB_PKTS, sizeof(m));
+	else if (rte_pktmbuf_alloc_bulk(pool, m, NB_PKTS) != 0)
 		return -1;
 	for (i = 0; i < NB_PKTS; i++) {
 		struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m[i], struct rte_ether_hdr *);
@@ -242,6 +252,74 @@ test_ports_exchange(const uint16_t ports[2])
 	return send_known(ports[0], 1000) == 0 && receive_known(ports[1], 1000) == 0 &&
 		send_known(ports[1], 2000) == 0 && receive_known(ports[0], 2000) == 0 ?
 		0 : -1;
+}
+
+/* Is va in a memory segment that existed before (VAs in before[0..n))? */
+static int
+in_segments(const void *va, const uint64_t *before, unsigned int n)
+{
+	const struct rte_memseg *ms = rte_mem_virt2memseg(va, NULL);
+	unsigned int i;
+
+	for (i = 0; ms != NULL && i < n; i++)
+		if (before[i] == ms->addr_64)
+			return 1;
+	return 0;
+}
+
+static int
+record_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct { uint64_t *v; unsigned int n, max; } *r = arg;
+
+	if (!msl->external && r->n < r->max)
+		r->v[r->n++] = ms->addr_64;
+	return 0;
+}
+
+int
+test_ports_exchange_hotadded(const uint16_t ports[2])
+{
+	enum { MAX_SEGS = 4096, MANY = 32768 };
+	static uint64_t before[MAX_SEGS];
+	static struct rte_mbuf *many[MANY], *chosen[2 * NB_PKTS];
+	struct { uint64_t *v; unsigned int n, max; } r = { before, 0, MAX_SEGS };
+	struct rte_mempool *hot;
+	unsigned int i, n = 0;
+	int ret = -1;
+
+	rte_memseg_walk(record_segment, &r);
+	/* More than -m preallocated: DPDK grows its heap for it. */
+	hot = rte_pktmbuf_pool_create("hotadd_pool", MANY + 1023, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (hot == NULL || rte_pktmbuf_alloc_bulk(hot, many, MANY) != 0) {
+		printf("cannot allocate %u mbufs: run with little -m\n", MANY);
+		goto out;
+	}
+	for (i = 0; i < MANY && n < RTE_DIM(chosen); i++)
+		if (!in_segments(many[i]->buf_addr, before, r.n))
+			chosen[n++] = many[i];
+	if (n < RTE_DIM(chosen)) {
+		printf("only %u mbufs in memory added after the devices attached\n", n);
+		rte_pktmbuf_free_bulk(many, MANY);
+		goto out;
+	}
+	/* The chosen ones go out (the driver frees them); the others back. */
+	for (i = 0, n = 0; i < MANY; i++)
+		if (n < RTE_DIM(chosen) && many[i] == chosen[n])
+			n++;
+		else
+			rte_pktmbuf_free(many[i]);
+	tx_mbufs = chosen;
+	ret = test_ports_exchange(ports);
+	tx_mbufs = NULL;
+	if (ret == 0)
+		printf("%u packets sent from memory DPDK added after the devices attached\n",
+			(unsigned int)RTE_DIM(chosen));
+out:
+	/* Kept: transmit rings may still hold its mbufs until the ports stop. */
+	return ret;
 }
 
 int

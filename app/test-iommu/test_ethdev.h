@@ -19,6 +19,12 @@ int test_ports_start(uint16_t ports[2]);
 /* Known payloads from ports[0] to ports[1] and back, checked; 0 or -1. */
 int test_ports_exchange(const uint16_t ports[2]);
 
+/*
+ * The same with every sent packet in memory DPDK added (its heap grew)
+ * after the devices attached: hot-added memory is DMA-able by them.
+ */
+int test_ports_exchange_hotadded(const uint16_t ports[2]);
+
 /* True when the dump lists every port's device on the IOAS, none outside. */
 int test_ports_on_ioas(void);
 

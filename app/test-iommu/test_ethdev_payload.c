@@ -7,8 +7,9 @@
  * each a vfio-pci device the PCI bus gave to its stock driver. Known
  * payloads sent on one port arrive byte for byte on the other, both ways;
  * every buffer a device read or wrote is translated by the IOAS
- * (rte_eal_iommu_lookup() equals the mbuf's buf_iova), and the dump lists
- * both devices on the IOAS. Run with the two ports allowed (-a) and the
+ * (rte_eal_iommu_lookup() equals the mbuf's buf_iova), also from memory
+ * DPDK added after the devices attached, and the dump lists both devices
+ * on the IOAS. Run with the two ports allowed (-a) and the
  * plug-in loaded. ethdev_secondary_payload_autotest does the same from a
  * secondary process, on the ports a primary ("serve" with
  * IOMMU_TEST_SERVE_PORTS=1) started.
@@ -31,7 +32,8 @@ test_ethdev_payload(void)
 	int ret = TEST_FAILED;
 
 	TEST_ASSERT(rte_eal_iommu_is_open(), "no IOAS: load the plug-in");
-	if (test_ports_start(ports) == 0 && test_ports_exchange(ports) == 0)
+	if (test_ports_start(ports) == 0 && test_ports_exchange(ports) == 0 &&
+	    test_ports_exchange_hotadded(ports) == 0)
 		ret = TEST_SUCCESS;
 	if (ret == TEST_SUCCESS && !test_ports_on_ioas()) {
 		printf("the dump does not list both ports' devices on the IOAS\n");

@@ -84,7 +84,8 @@ find_in(struct device_reservations *list, unsigned int n, const char *name)
 static int
 push_expectations(void)
 {
-	struct iova_range v[2 * MAX_DEVICES * IOMMU_HOST_MAX_RESERVATIONS];
+	/* Static: too large for a stack; iommu_ioas.lock serialises its use. */
+	static struct iova_range v[2 * MAX_DEVICES * IOMMU_HOST_MAX_RESERVATIONS];
 	unsigned int i, j, n = 0;
 
 	for (i = 0; i < nadmitted; i++)

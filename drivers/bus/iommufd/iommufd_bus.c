@@ -103,6 +103,12 @@ predict(const struct iommufd_params *p)
 		return -ENODEV;
 	}
 	for (i = 0; i < p->nattach && ret == 0; i++) {
+		if (p->pci_mode == IOMMUFD_PCI_LIST &&
+		    iommufd_params_pci_managed(p, p->attach[i])) {
+			BUS_LOG(ERR, "%s is given both with attach= (the application drives it through its cdev) and with pci= (a PMD drives it): give it once",
+				p->attach[i]);
+			return -EINVAL;
+		}
 		ret = eal_iommu_pci_check(p->attach[i], NULL, 0);
 		devices[i] = p->attach[i];
 	}
