@@ -135,7 +135,7 @@ iommufd_bus_devargs_parse(struct rte_devargs *da)
 	memset(&p, 0, sizeof(p));
 	ret = iommufd_params_parse(devargs_text(da), &p);
 	if (ret == 0 && configured && p.has_config) {
-		BUS_LOG(ERR, "the iommufd bus is configured once, at start-up: give policy= and attach= with EAL's -a bus=iommufd,... option");
+		BUS_LOG(ERR, "the iommufd bus is configured once, at start-up: give policy=, attach= and pci= with EAL's -a bus=iommufd,... option");
 		ret = -EINVAL;
 	}
 	if (ret == 0 && !configured)
