@@ -4,25 +4,15 @@
 
 /*
  * An application using the public headers from C, built by meson.build
- * without ALLOW_EXPERIMENTAL_API (CHECK_HEADERS_STABLE) and with it. The
- * checks below prove each build got the defines it is named for.
+ * without ALLOW_EXPERIMENTAL_API (CHECK_HEADERS_STABLE) and with it; the
+ * checks in check_headers.h prove each build got the defines it is named
+ * for.
  */
-
-#ifdef ALLOW_INTERNAL_API
-#error "an application is built without ALLOW_INTERNAL_API"
-#endif
-#if defined(CHECK_HEADERS_STABLE) && defined(ALLOW_EXPERIMENTAL_API)
-#error "the stable build must not define ALLOW_EXPERIMENTAL_API"
-#endif
-#if !defined(CHECK_HEADERS_STABLE) && !defined(ALLOW_EXPERIMENTAL_API)
-#error "the experimental build must define ALLOW_EXPERIMENTAL_API"
-#endif
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <rte_eal_iommu.h>
-#include <rte_eal_iommu_lookup.h>
+#include "check_headers.h"
 
 /*
  * Without ALLOW_EXPERIMENTAL_API each use of the experimental API below
@@ -49,33 +39,9 @@ check_lookup(const void *va, size_t len)
 }
 
 /* Every function declared, so that the link proves each is exported. */
+#define AS_FUNCTION(name) (void (*)(void))name,
 void (*const check_functions[])(void) = {
-	(void (*)(void))rte_eal_iommu_open,
-	(void (*)(void))rte_eal_iommu_close,
-	(void (*)(void))rte_eal_iommu_is_open,
-	(void (*)(void))rte_eal_iommu_fd,
-	(void (*)(void))rte_eal_iommu_ioas_id,
-	(void (*)(void))rte_eal_iommu_ranges_refresh,
-	(void (*)(void))rte_eal_iommu_ranges,
-	(void (*)(void))rte_eal_iommu_policy_name,
-	(void (*)(void))rte_eal_iommu_policy_parse,
-	(void (*)(void))rte_eal_iommu_set_policy,
-	(void (*)(void))rte_eal_iommu_policy,
-	(void (*)(void))rte_eal_iommu_map_dpdk_memory,
-	(void (*)(void))rte_eal_iommu_unmap_dpdk_memory,
-	(void (*)(void))rte_eal_iommu_dma_map,
-	(void (*)(void))rte_eal_iommu_dma_unmap,
-	(void (*)(void))rte_eal_iommu_virt2iova,
-	(void (*)(void))rte_eal_iommu_check,
-	(void (*)(void))rte_eal_iommu_failures,
-	(void (*)(void))rte_eal_iommu_stats_get,
-	(void (*)(void))rte_eal_iommu_maps,
-	(void (*)(void))rte_eal_iommu_mapped_bytes,
-	(void (*)(void))rte_eal_iommu_pci_attach,
-	(void (*)(void))rte_eal_iommu_pci_detach,
-	(void (*)(void))rte_eal_iommu_dump,
-	(void (*)(void))rte_eal_iommu_lookup_slow,
-	(void (*)(void))rte_eal_iommu_xlate_flush,
+	CHECK_HEADERS_FUNCTIONS(AS_FUNCTION)
 };
 
 #ifdef CHECK_HEADERS_STABLE

@@ -14,7 +14,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <rte_dev.h>
 #include <rte_ethdev.h>
@@ -23,17 +22,9 @@
 #include <rte_eal_iommu.h>
 
 #include "test.h"
+#include "test_util.h"
 
 #define RUNS 5
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int
 add_len(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
@@ -41,14 +32,6 @@ add_len(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *ar
 	if (!msl->external)
 		*(uint64_t *)arg += ms->len;
 	return 0;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int
@@ -70,18 +53,18 @@ cmd_hotplug_perf(void)
 	snprintf(name, sizeof(name), "%s", rte_dev_name(info.device));
 	rte_memseg_walk(add_len, &dpdk_bytes);
 	for (i = 0; i < RUNS; i++) {
-		t = now_ms();
+		t = test_now_ms();
 		if (rte_dev_remove(info.device) != 0) {
 			printf("cannot hot-detach %s\n", name);
 			return TEST_FAILED;
 		}
-		detach[i] = now_ms() - t;
-		t = now_ms();
+		detach[i] = test_now_ms() - t;
+		t = test_now_ms();
 		if (rte_dev_probe(name) != 0) {
 			printf("cannot hot-attach %s\n", name);
 			return TEST_FAILED;
 		}
-		attach[i] = now_ms() - t;
+		attach[i] = test_now_ms() - t;
 		RTE_ETH_FOREACH_DEV(port)
 			break;
 		if (rte_eth_dev_info_get(port, &info) != 0) {
@@ -89,11 +72,9 @@ cmd_hotplug_perf(void)
 			return TEST_FAILED;
 		}
 	}
-	qsort(attach, RUNS, sizeof(*attach), cmp_double);
-	qsort(detach, RUNS, sizeof(*detach), cmp_double);
 	printf("hotplug %s: %s, %" PRIu64 " MiB of DPDK memory: hot-attach median %.1f ms, hot-detach median %.1f ms (%d runs)\n",
 		name, rte_eal_iommu_is_open() ? "plug-in IOAS" : "EAL legacy type1",
-		dpdk_bytes >> 20, attach[RUNS / 2], detach[RUNS / 2], RUNS);
+		dpdk_bytes >> 20, test_median(attach, RUNS), test_median(detach, RUNS), RUNS);
 	return TEST_SUCCESS;
 }
 

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 #include <dirent.h>
 
@@ -35,30 +34,6 @@
 #define GOAL 1.2
 
 static struct test_segments segments;
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Bind a vfio-pci device's cdev to fd and attach it to ioas; its fd or -errno. */
 static int
@@ -129,22 +104,22 @@ run(int fd, uint32_t ioas, int rounds, const uint64_t *iovas)
 		bytes += segments.segs[i].len;
 	for (r = 0; r < rounds; r++) {
 		TEST_ASSERT(rte_eal_iommu_unmap_dpdk_memory() == 0, "unmap");
-		t = now_ms();
+		t = test_now_ms();
 		ret = rte_eal_iommu_map_dpdk_memory();
-		plugin[r] = now_ms() - t;
+		plugin[r] = test_now_ms() - t;
 		TEST_ASSERT(ret == 0, "plug-in map: %s", strerror(-ret));
 
-		t = now_ms();
+		t = test_now_ms();
 		ret = raw_map_all(fd, ioas, iovas);
-		raw[r] = now_ms() - t;
+		raw[r] = test_now_ms() - t;
 		TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_MAP: %s", strerror(-ret));
 		TEST_ASSERT(test_kernel_unmap_all(fd, ioas, &unmapped) == 0 &&
 			unmapped == bytes, "raw unmap");
 		printf("  round %d: plug-in %.1f ms, raw loop %.1f ms\n", r + 1,
 			plugin[r], raw[r]);
 	}
-	mp = median(plugin, rounds);
-	mr = median(raw, rounds);
+	mp = test_median(plugin, rounds);
+	mr = test_median(raw, rounds);
 	printf("\nmapping %" PRIu64 " MiB in %u segments of %" PRIu64 " KiB, policy %s (median of %d rounds)\n",
 		bytes >> 20, segments.count, segments.segs[0].len >> 10,
 		rte_eal_iommu_policy_name(rte_eal_iommu_policy()), rounds);

@@ -71,15 +71,9 @@ payload_byte(uint32_t seq, unsigned int i)
 	return (uint8_t)(seq * 31 + i * 7 + (i >> 8));
 }
 
-/* Send NB_PKTS known packets from port tx; -1 on failure. */
-/*
- * Packets to send: from pool, or NB_PKTS of tx_mbufs per exchange
- * direction (first_seq 1000: the first NB_PKTS, 2000: the next).
- */
-static struct rte_mbuf **tx_mbufs;
-
+/* Send NB_PKTS known packets from port tx, in given[] or new mbufs; -1 on failure. */
 static int
-send_known(uint16_t tx, uint32_t first_seq)
+send_known(uint16_t tx, uint32_t first_seq, struct rte_mbuf **given)
 {
 	struct rte_mbuf *m[NB_PKTS];
 	struct rte_ether_addr src;
@@ -87,8 +81,8 @@ send_known(uint16_t tx, uint32_t first_seq)
 
 	if (rte_eth_macaddr_get(tx, &src) != 0)
 		return -1;
-	if (tx_mbufs != NULL)
-		memcpy(m, tx_mbufs + (first_seq / 1000 - 1) * NB_PKTS, sizeof(m));
+	if (given != NULL)
+		memcpy(m, given, sizeof(m));
 	else if (rte_pktmbuf_alloc_bulk(pool, m, NB_PKTS) != 0)
 		return -1;
 	for (i = 0; i < NB_PKTS; i++) {
@@ -240,8 +234,9 @@ test_ports_start(uint16_t ports[2])
 	return port_setup(ports[0]) == 0 && port_setup(ports[1]) == 0 ? 0 : -1;
 }
 
-int
-test_ports_exchange(const uint16_t ports[2])
+/* Both ways; packets in given[0..2 * NB_PKTS) if not NULL, else new ones. */
+static int
+exchange(const uint16_t ports[2], struct rte_mbuf **given)
 {
 	if (pool == NULL)
 		pool = rte_mempool_lookup(TEST_PORTS_POOL);
@@ -249,9 +244,16 @@ test_ports_exchange(const uint16_t ports[2])
 		printf("no mbuf pool %s (the primary creates it)\n", TEST_PORTS_POOL);
 		return -1;
 	}
-	return send_known(ports[0], 1000) == 0 && receive_known(ports[1], 1000) == 0 &&
-		send_known(ports[1], 2000) == 0 && receive_known(ports[0], 2000) == 0 ?
-		0 : -1;
+	return send_known(ports[0], 1000, given) == 0 &&
+		receive_known(ports[1], 1000) == 0 &&
+		send_known(ports[1], 2000, given != NULL ? given + NB_PKTS : NULL) == 0 &&
+		receive_known(ports[0], 2000) == 0 ? 0 : -1;
+}
+
+int
+test_ports_exchange(const uint16_t ports[2])
+{
+	return exchange(ports, NULL);
 }
 
 /* Is va in a memory segment that existed before (VAs in before[0..n))? */
@@ -311,9 +313,7 @@ test_ports_exchange_hotadded(const uint16_t ports[2])
 			n++;
 		else
 			rte_pktmbuf_free(many[i]);
-	tx_mbufs = chosen;
-	ret = test_ports_exchange(ports);
-	tx_mbufs = NULL;
+	ret = exchange(ports, chosen);
 	if (ret == 0)
 		printf("%u packets sent from memory DPDK added after the devices attached\n",
 			(unsigned int)RTE_DIM(chosen));

@@ -52,6 +52,10 @@ int test_fail_nth(unsigned int n);
 /* rte_eal_iommu_pci_attach($IOMMU_TEST_ATTACH), for test_capture_log(). */
 int test_attach_from_env(void);
 
+/* Benchmarks: a monotonic clock in ms, and the median of v[0..n) (sorts v). */
+double test_now_ms(void);
+double test_median(double *v, int n);
+
 /* Run fn with DPDK logs captured into a malloc'd string (*log). */
 int test_capture_log(int (*fn)(void), char **log);
 

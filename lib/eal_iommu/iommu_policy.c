@@ -239,28 +239,13 @@ int
 eal_iommu_startup_vote(enum rte_iova_mode *mode)
 {
 	char what[32];
-	struct iova_ranges ranges = { NULL, 0, 1 };
-	enum rte_eal_iommu_policy req;
 	int ret;
 
 	iommu_ioas_lock();
-	req = requested;
 	snprintf(what, sizeof(what), "of IOAS %u", iommu_ioas.ioas_id);
-	ret = iommu_ioas.ranges.count == 0 ? -ENODEV : 0;
-	if (ret == 0) {
-		ranges.ranges = malloc(sizeof(*ranges.ranges) * iommu_ioas.ranges.count);
-		ret = ranges.ranges == NULL ? -ENOMEM : 0;
-	}
-	if (ret == 0) {
-		memcpy(ranges.ranges, iommu_ioas.ranges.ranges,
-			sizeof(*ranges.ranges) * iommu_ioas.ranges.count);
-		ranges.count = iommu_ioas.ranges.count;
-		ranges.alignment = iommu_ioas.ranges.alignment;
-	}
+	ret = iommu_ioas_is_open_locked() ?
+		vote(requested, &iommu_ioas.ranges, what, mode) : -ENODEV;
 	iommu_ioas_unlock();
-	if (ret == 0)
-		ret = vote(req, &ranges, what, mode);
-	free(ranges.ranges);
 	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
 

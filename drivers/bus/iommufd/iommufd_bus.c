@@ -132,16 +132,18 @@ iommufd_bus_devargs_parse(struct rte_devargs *da)
 	int ret;
 
 	strlcpy(da->name, IOMMUFD_DEVICE_NAME, sizeof(da->name));
-	memset(&p, 0, sizeof(p));
-	ret = iommufd_params_parse(devargs_text(da), &p);
-	if (ret == 0 && configured && p.has_config) {
-		BUS_LOG(ERR, "the iommufd bus is configured once, at start-up: give policy=, attach= and pci= with EAL's -a bus=iommufd,... option");
-		ret = -EINVAL;
-	}
-	if (ret == 0 && !configured)
+	if (!configured) {
 		ret = collect_params(&p, da);
-	if (ret == 0 && !configured)
-		ret = predict(&p);
+		if (ret == 0)
+			ret = predict(&p);
+	} else {
+		memset(&p, 0, sizeof(p));
+		ret = iommufd_params_parse(devargs_text(da), &p);
+		if (ret == 0 && p.has_config) {
+			BUS_LOG(ERR, "the iommufd bus is configured once, at start-up: give policy=, attach= and pci= with EAL's -a bus=iommufd,... option");
+			ret = -EINVAL;
+		}
+	}
 	if (ret < 0)
 		BUS_LOG(ERR, "'%s' cannot be honoured: stopping",
 			iommufd_params_escape(devargs_text(da), esc, sizeof(esc)));
