@@ -258,6 +258,25 @@ cdev_owner_check()
 	fi
 }
 
+# pci= narrows which devices the PCI bus gives its drivers, all through the
+# IOAS: EAL cannot run its legacy container beside them, so a vfio-pci NIC
+# left out is refused with a message saying what to do, not half set up.
+pci_narrow_check()
+{
+	local out rc
+	out=$("$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a bus=iommufd,pci=$NIC0 \
+		-a $NIC0 -a $NIC1 -- iommu_dump 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc = 0 ] && grep -q "$NIC0 (PCI driver, group [0-9]*)" <<<"$out" &&
+	   ! grep -q "$NIC1 (PCI driver\|NOT on the IOAS\|Getting a vfio_dev_fd" <<<"$out" &&
+	   grep -q "$NIC1: not in pci=, and EAL's legacy VFIO container cannot serve it beside devices on IOAS [0-9]*: add it to pci= or block it (-b)" <<<"$out"; then
+		echo "PASS pci_narrowed"
+	else
+		echo "FAIL pci_narrowed: pci=$NIC0 did not keep $NIC1 out with the message (exit $rc)"
+	fi
+}
+
 # A secondary process uses the ports a primary started on the IOAS.
 pci_mp_check()
 {
@@ -348,6 +367,7 @@ vtd48)
 	run_case vtd48_pci_failsafe pci_failsafe_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -- pci_failsafe_autotest
 	run_case vtd48_cdev_owner pci_cdev_one_owner cdev_owner_check
+	run_case vtd48_pci_narrow pci_narrowed pci_narrow_check
 	run_case vtd48_pci_dma_map pci_dma_map_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- pci_dma_map_autotest
 	run_case vtd48_pci_mp ethdev_secondary_payload_autotest pci_mp_check

@@ -128,6 +128,17 @@ gate_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
 	int ret;
 
 	RTE_SET_USED(drv);
+	/*
+	 * EAL sets its legacy VFIO container up only for the first group it
+	 * opens; groups on the IOAS count as opened, so a vfio-pci device left
+	 * out with pci= could not be opened by EAL either: refuse it clearly.
+	 */
+	if (started && pdev->kdrv == RTE_PCI_KDRV_VFIO && !managed(pdev) &&
+	    rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		BUS_LOG(ERR, "%s: not in pci=, and EAL's legacy VFIO container cannot serve it beside devices on IOAS %u: add it to pci= or block it (-b)",
+			pdev->device.name, rte_eal_iommu_ioas_id());
+		return -EPERM;
+	}
 	/* A secondary opens the primary's devices: their groups are in the IOAS. */
 	if (!managed(pdev) || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 1;
