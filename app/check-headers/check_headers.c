@@ -39,9 +39,9 @@ check_lookup(const void *va, size_t len)
 }
 
 /* Every function declared, so that the link proves each is exported. */
-#define AS_FUNCTION(name) (void (*)(void))name,
+#define CHECK_FN(name) ((void (*)(void))name)
 void (*const check_functions[])(void) = {
-	CHECK_HEADERS_FUNCTIONS(AS_FUNCTION)
+#include "check_headers_functions.h"
 };
 
 #ifdef CHECK_HEADERS_STABLE

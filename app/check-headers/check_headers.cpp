@@ -42,9 +42,9 @@ check_lookup(const void *va, std::size_t len)
 }
 
 /* Every function declared, so that the link proves each is exported. */
-#define AS_FUNCTION(name) reinterpret_cast<check_fn>(name),
+#define CHECK_FN(name) reinterpret_cast<check_fn>(name)
 const check_fn check_functions[] = {
-	CHECK_HEADERS_FUNCTIONS(AS_FUNCTION)
+#include "check_headers_functions.h"
 };
 
 #ifdef CHECK_HEADERS_STABLE

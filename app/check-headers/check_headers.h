@@ -8,8 +8,8 @@
 /*
  * What check_headers.c and check_headers.cpp share: proof that each build
  * got the defines it is named for (CHECK_HEADERS_STABLE: without
- * ALLOW_EXPERIMENTAL_API), the public headers, and the one list of every
- * function they declare.
+ * ALLOW_EXPERIMENTAL_API) and the public headers. The one list of every
+ * function they declare is check_headers_functions.h.
  */
 
 #ifdef ALLOW_INTERNAL_API
@@ -24,34 +24,5 @@
 
 #include <rte_eal_iommu.h>
 #include <rte_eal_iommu_lookup.h>
-
-/* Every function the public headers declare: f(name) for each. */
-#define CHECK_HEADERS_FUNCTIONS(f) \
-	f(rte_eal_iommu_open) \
-	f(rte_eal_iommu_close) \
-	f(rte_eal_iommu_is_open) \
-	f(rte_eal_iommu_fd) \
-	f(rte_eal_iommu_ioas_id) \
-	f(rte_eal_iommu_ranges_refresh) \
-	f(rte_eal_iommu_ranges) \
-	f(rte_eal_iommu_policy_name) \
-	f(rte_eal_iommu_policy_parse) \
-	f(rte_eal_iommu_set_policy) \
-	f(rte_eal_iommu_policy) \
-	f(rte_eal_iommu_map_dpdk_memory) \
-	f(rte_eal_iommu_unmap_dpdk_memory) \
-	f(rte_eal_iommu_dma_map) \
-	f(rte_eal_iommu_dma_unmap) \
-	f(rte_eal_iommu_virt2iova) \
-	f(rte_eal_iommu_check) \
-	f(rte_eal_iommu_failures) \
-	f(rte_eal_iommu_stats_get) \
-	f(rte_eal_iommu_maps) \
-	f(rte_eal_iommu_mapped_bytes) \
-	f(rte_eal_iommu_pci_attach) \
-	f(rte_eal_iommu_pci_detach) \
-	f(rte_eal_iommu_dump) \
-	f(rte_eal_iommu_lookup_slow) \
-	f(rte_eal_iommu_xlate_flush)
 
 #endif /* CHECK_HEADERS_H */
