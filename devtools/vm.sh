@@ -96,6 +96,13 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro"
 cmdline+=" init=$DEVTOOLS_DIR/vm-init.sh $iommu_cmdline"
 cmdline+=" hugepagesz=2M hugepages=$hugepages panic=-1 quiet"
 
+# One VM at a time on this machine (two cores): wait for the one running.
+exec 9>"$CACHE_DIR/vm.lock"
+if ! flock -n 9; then
+	log "vm.sh: another test VM is running; waiting for it"
+	flock 9
+fi
+
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-machine q35,accel=tcg,kernel-irqchip=split -cpu max -smp 2 -m "${mem_gb}G" \
