@@ -60,7 +60,9 @@ result $? install_layout "missing under $prefix:$missing"
 # machine without /dev/iommu, finds no IOAS but EAL opened the plug-in.
 export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig:$DPDK_PREFIX/lib/pkgconfig
 example=$INSTALL_DIR/example
-make -C "$REPO_DIR/examples/ioas_ping" O="$example" > "$INSTALL_DIR/make.log" 2>&1
+# Linked with --no-as-needed first, as a toolchain without it by default
+# would: libdpdk-iommufd.pc must not rely on the compiler's default.
+make -C "$REPO_DIR/examples/ioas_ping" O="$example" LDFLAGS=-Wl,--no-as-needed > "$INSTALL_DIR/make.log" 2>&1
 result $? pkgconfig_build "make with pkg-config failed: $(tail -n 5 "$INSTALL_DIR/make.log")"
 
 shared=$example/ioas_ping-shared static=$example/ioas_ping-static

@@ -204,9 +204,12 @@ ioas_ping_check()
 }
 
 # Stock dpdk-test with the plug-in installed into DPDK's PMD directory
-# (with_installed), given no -d: the child processes the tests start, with
-# the parent's devargs, load it as well. Each reports "PASS test@policy".
-# The NICs stay with their kernel driver: no child may hand them over.
+# (with_installed), given no -d: the child processes the tests start load
+# it as well, with the parent's devargs if any. Each reports "PASS
+# test@policy"; the default policy needs no devargs. EAL refuses -a with
+# -b, and dpdk-test gives children the parent's -a: with devargs (any -a,
+# the plug-in's or a device's), eal_flags_b_opt_autotest must fail exactly
+# there. The NICs stay with their kernel driver: no child may take them.
 INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest
 	eal_flags_c_opt_autotest eal_flags_main_opt_autotest eal_flags_n_opt_autotest
 	eal_flags_hpet_autotest eal_flags_no_huge_autotest eal_flags_a_opt_autotest
@@ -226,6 +229,13 @@ installed_stock_test()
 		echo "FAIL $t@$policy: the installed plug-in did not map DPDK memory with policy $policy"
 	elif [ $t != memory_autotest ] && [ "$children" -lt 2 ]; then
 		echo "FAIL $t@$policy: no child process loaded the installed plug-in"
+	elif [ $t = eal_flags_b_opt_autotest ] && [ $# -gt 0 ]; then
+		if [ $rc != 0 ] && grep -q "^EAL: Options allow (-a) and block (-b) can't be used at the same time" <<<"$out" &&
+		   grep -q '^Error - process did not run ok with valid blocklist value' <<<"$out"; then
+			echo "PASS $t@$policy"
+		else
+			echo "FAIL $t@$policy: expected EAL's refusal of -a with -b (exit $rc)"
+		fi
 	elif [ $rc = 0 ] && grep -q '^Test OK' <<<"$out"; then
 		echo "PASS $t@$policy"
 	else
@@ -406,7 +416,7 @@ mock)
 		bus=iommufd,attach=0000:00:1f.7
 	devargs_case devargs_two_owners "0000:00:1f.7 is given both with attach= (the application drives it through its cdev) and with pci=" \
 		bus=iommufd,attach=0000:00:1f.7,pci=0000:00:1f.7
-	installed_stock_tests va -a bus=iommufd
+	installed_stock_tests va
 	installed_stock_tests pa --iova-mode=pa -a bus=iommufd,policy=pa
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
@@ -438,6 +448,11 @@ vtd48)
 		"$INSTALL_DIR/example/ioas_ping-static"
 	run_case vtd48_installed_app ioas_ping_shared ioas_ping_check shared \
 		with_installed "$INSTALL_DIR/example/ioas_ping-shared"
+	# The PMD loaded before the plug-in (as from the PMD directory, in
+	# directory order): the gate still sees the NICs first.
+	run_case vtd48_gate_first ethdev_payload_autotest "$TEST_APP" -l 0-1 -m 64 \
+		-d "$(dpdk_pmd_dir)/librte_net_e1000.so" -d "$PLUGIN" --log-level=lib.eal_iommu:debug \
+		--file-prefix=vmpci -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
 	stock_tests va -a bus=iommufd,attach=$NIC0
 	stock_tests pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
