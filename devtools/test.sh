@@ -3,7 +3,9 @@
 #
 # The project's one test command. Bootstraps what is missing, then runs
 #   the host tier: unit autotests, the plug-in without /dev/iommu, style,
-#                  no include or call cycle in lib/eal_iommu;
+#                  no include or call cycle in lib/eal_iommu, the guides
+#                  (Sphinx without warnings, API reference and error
+#                  messages complete);
 #   the VM tier:   kernel-backed autotests in the test VM, per profile, and
 #                  the mutation check (each deliberately broken build must
 #                  be caught by a VM test).
@@ -45,6 +47,8 @@ host_tier()
 	run_case layers_selftest layers_check_selftest \
 		"$DEVTOOLS_DIR/check-cycles.py" --self-test
 	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
+	run_case docs docs_build "$DEVTOOLS_DIR/check-docs.sh"
+	run_case docs_selftest docs_build_selftest "$DEVTOOLS_DIR/check-docs.sh" --self-test
 }
 
 # Devargs EAL must refuse at start-up, with the message that says what to do.
