@@ -49,6 +49,9 @@ host_tier()
 	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
 	run_case docs docs_build "$DEVTOOLS_DIR/check-docs.sh"
 	run_case docs_selftest docs_build_selftest "$DEVTOOLS_DIR/check-docs.sh" --self-test
+	run_case messages_selftest messages_check_selftest \
+		/usr/bin/python3 "$DEVTOOLS_DIR/check-messages.py" --self-test
+	run_case messages messages_check /usr/bin/python3 "$DEVTOOLS_DIR/check-messages.py"
 }
 
 # Devargs EAL must refuse at start-up, with the message that says what to do.
