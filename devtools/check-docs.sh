@@ -47,6 +47,6 @@ fi
 if build "$REPO_DIR/doc/guides" "$BUILD_DIR/doc"; then
 	echo "PASS docs_build"
 else
-	echo "FAIL docs_build: sphinx-build -W reported the warnings above"
+	echo "FAIL docs_build: sphinx-build -W reported warnings (above)"
 	exit 1
 fi
