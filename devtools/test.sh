@@ -52,6 +52,9 @@ host_tier()
 	run_case messages_selftest messages_check_selftest \
 		/usr/bin/python3 "$DEVTOOLS_DIR/check-messages.py" --self-test
 	run_case messages messages_check /usr/bin/python3 "$DEVTOOLS_DIR/check-messages.py"
+	run_case api_doc_selftest api_doc_check_selftest \
+		/usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py" --self-test
+	run_case api_doc api_doc_check /usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py"
 }
 
 # Devargs EAL must refuse at start-up, with the message that says what to do.
