@@ -80,3 +80,27 @@ devargs_case()
 	run_case "$name" "$name" expect_init_failure "$name" "$msg" \
 		"$TEST_APP" "${DEVARGS_EAL[@]}" "${args[@]}" -- eal_fd_order_autotest
 }
+
+# The PMD directory compiled into DPDK (RTE_EAL_PMD_PATH): EAL loads every
+# driver in it, with no -d.
+dpdk_pmd_dir()
+{
+	sed -n 's/^#define RTE_EAL_PMD_PATH "\(.*\)"$/\1/p' "$DPDK_PREFIX/include/rte_build_config.h"
+}
+
+# with_installed COMMAND...: run COMMAND as if the scratch installation
+# were installed into DPDK's PMD directory: in a private mount namespace,
+# $INSTALL_DIR/pmds (DPDK's drivers, and what meson install put there) is
+# mounted over it. Every other process sees the PMD directory unchanged.
+with_installed()
+{
+	local pc libs=$LD_LIBRARY_PATH
+
+	# The application finds librte_eal_iommu here (the plug-in needs no
+	# help: its run path names the prefix).
+	pc=$(find "$INSTALL_DIR/prefix" -name libdpdk-iommufd.pc -print -quit 2>/dev/null)
+	[ -z "$pc" ] || libs=$(dirname "$(dirname "$pc")"):$libs
+	LD_LIBRARY_PATH=$libs unshare --mount --propagation private sh -c \
+		'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+		"$INSTALL_DIR/pmds" "$(dpdk_pmd_dir)" "$@"
+}

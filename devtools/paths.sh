@@ -16,3 +16,8 @@ KERNEL_HEADERS=$KERNEL_DIR/include
 
 # The project's own builds (devtools, CI, mutants) check internal assertions.
 PROJECT_MESON_OPTS="-Denable_asserts=true"
+
+# A scratch installation of the project (devtools/install-check.sh makes it;
+# the VM tier uses it): prefix, build, the example built with pkg-config,
+# and a stand-in for DPDK's PMD directory (see with_installed, cases.sh).
+INSTALL_DIR=$BUILD_DIR/install-test

@@ -3,9 +3,10 @@
 #
 # The project's one test command. Bootstraps what is missing, then runs
 #   the host tier: unit autotests, the plug-in without /dev/iommu, style,
-#                  no include or call cycle in lib/eal_iommu, the guides
-#                  (Sphinx without warnings, API reference and error
-#                  messages complete);
+#                  a scratch meson install with an application built by
+#                  pkg-config (shared and static), no include or call
+#                  cycle in lib/eal_iommu, the guides (Sphinx without
+#                  warnings, API reference and error messages complete);
 #   the VM tier:   kernel-backed autotests in the test VM, per profile, and
 #                  the mutation check (each deliberately broken build must
 #                  be caught by a VM test).
@@ -43,6 +44,9 @@ host_tier()
 	run_case host_dpdk_test_env map_table_autotest env DPDK_TEST=map_table_autotest \
 		"$TEST_APP" --no-huge -m 64 --no-pci --no-shconf
 	run_case style style_check "$DEVTOOLS_DIR/check-style.sh"
+	# Also makes the scratch installation the VM tier runs.
+	run_case install "install_pmd_dir install_layout pkgconfig_build pkgconfig_shared pkgconfig_static installed_loads_without_d not_installed_elsewhere" \
+		"$DEVTOOLS_DIR/install-check.sh"
 	devargs_cases
 	run_case layers_selftest layers_check_selftest \
 		"$DEVTOOLS_DIR/check-cycles.py" --self-test

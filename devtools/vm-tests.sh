@@ -181,6 +181,66 @@ mp_devargs_check()
 	serve_end mpdevargs
 }
 
+# The scratch installation the host tier made (devtools/install-check.sh).
+# ioas_ping, built with pkg-config only: $1 names the variant (static: DPDK
+# and the plug-in linked in; shared: EAL loads the installed plug-in from
+# its PMD directory, no -d); both NICs through the PCI bus on the IOAS.
+ioas_ping_check()
+{
+	local variant=$1 out rc
+	shift
+	out=$("$@" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=ioasping \
+		--log-level=lib.eal_iommu:info 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc != 0 ] || ! grep -q '^ioas_ping: OK$' <<<"$out"; then
+		echo "FAIL ioas_ping_$variant: frames did not arrive intact (exit $rc)"
+	elif ! grep -q 'mapped [0-9]* DPDK memory segments in IOAS [0-9]* with policy va ' <<<"$out" ||
+	     [ "$(grep -c 'DMAs through IOAS' <<<"$out")" != 2 ] || grep -q 'IOMMU type' <<<"$out"; then
+		echo "FAIL ioas_ping_$variant: DPDK memory or the NICs not on the IOAS"
+	else
+		echo "PASS ioas_ping_$variant"
+	fi
+}
+
+# Stock dpdk-test with the plug-in installed into DPDK's PMD directory
+# (with_installed), given no -d: the child processes the tests start, with
+# the parent's devargs, load it as well. Each reports "PASS test@policy".
+# The NICs stay with their kernel driver: no child may hand them over.
+INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest
+	eal_flags_c_opt_autotest eal_flags_main_opt_autotest eal_flags_n_opt_autotest
+	eal_flags_hpet_autotest eal_flags_no_huge_autotest eal_flags_a_opt_autotest
+	eal_flags_b_opt_autotest eal_flags_vdev_opt_autotest eal_flags_r_opt_autotest
+	eal_flags_mem_autotest eal_flags_file_prefix_autotest eal_flags_misc_autotest"
+installed_stock_test()
+{
+	local policy=$1 t=$2 out rc children
+	shift 2
+	out=$(DPDK_TEST=$t with_installed "$DPDK_PREFIX/bin/dpdk-test" -l 0-1 --no-pci \
+		--file-prefix=stockinst "$@" 2>&1)
+	rc=$?
+	echo "$out"
+	# A child that got past EAL's option parsing and loaded the plug-in.
+	children=$(grep -c "IOAS [0-9]* allocated on iommufd fd\|secondary process: using the primary's IOAS" <<<"$out")
+	if ! grep -q "mapped [0-9]* DPDK memory segments in IOAS [0-9]* with policy $policy " <<<"$out"; then
+		echo "FAIL $t@$policy: the installed plug-in did not map DPDK memory with policy $policy"
+	elif [ $t != memory_autotest ] && [ "$children" -lt 2 ]; then
+		echo "FAIL $t@$policy: no child process loaded the installed plug-in"
+	elif [ $rc = 0 ] && grep -q '^Test OK' <<<"$out"; then
+		echo "PASS $t@$policy"
+	else
+		echo "FAIL $t@$policy: exit $rc"
+	fi
+}
+
+installed_stock_tests()
+{
+	local policy=$1 t
+	for t in $INSTALLED_STOCK_TESTS; do
+		run_case "installed_${t}_$policy" "$t@$policy" installed_stock_test "$policy" "$t" "${@:2}"
+	done
+}
+
 # Stock dpdk-testpmd on both NICs (the PCI bus's e1000 PMD, through the
 # plug-in's IOAS), io forwarding started with --tx-first: case $1 under
 # policy $2, more EAL arguments after them. While it forwards, telemetry
@@ -346,6 +406,8 @@ mock)
 		bus=iommufd,attach=0000:00:1f.7
 	devargs_case devargs_two_owners "0000:00:1f.7 is given both with attach= (the application drives it through its cdev) and with pci=" \
 		bus=iommufd,attach=0000:00:1f.7,pci=0000:00:1f.7
+	installed_stock_tests va -a bus=iommufd
+	installed_stock_tests pa --iova-mode=pa -a bus=iommufd,policy=pa
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
 			env IOMMU_TEST_POLICY=$policy \
@@ -372,6 +434,10 @@ vtd48)
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- pci_dma_map_autotest
 	run_case vtd48_pci_mp ethdev_secondary_payload_autotest pci_mp_check
 	run_case vtd48_testpmd "telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwd48 va
+	run_case vtd48_static_app ioas_ping_static ioas_ping_check static \
+		"$INSTALL_DIR/example/ioas_ping-static"
+	run_case vtd48_installed_app ioas_ping_shared ioas_ping_check shared \
+		with_installed "$INSTALL_DIR/example/ioas_ping-shared"
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
 	stock_tests va -a bus=iommufd,attach=$NIC0
 	stock_tests pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
