@@ -5,7 +5,8 @@
 #   the host tier: unit autotests, the plug-in without /dev/iommu, style,
 #                  a scratch meson install with an application built by
 #                  pkg-config (shared and static), no include or call
-#                  cycle in lib/eal_iommu;
+#                  cycle in lib/eal_iommu, the guides (Sphinx without
+#                  warnings, API reference and error messages complete);
 #   the VM tier:   kernel-backed autotests in the test VM, per profile, and
 #                  the mutation check (each deliberately broken build must
 #                  be caught by a VM test).
@@ -50,6 +51,14 @@ host_tier()
 	run_case layers_selftest layers_check_selftest \
 		"$DEVTOOLS_DIR/check-cycles.py" --self-test
 	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
+	run_case docs docs_build "$DEVTOOLS_DIR/check-docs.sh"
+	run_case docs_selftest docs_build_selftest "$DEVTOOLS_DIR/check-docs.sh" --self-test
+	run_case messages_selftest messages_check_selftest \
+		/usr/bin/python3 "$DEVTOOLS_DIR/check-messages.py" --self-test
+	run_case messages messages_check /usr/bin/python3 "$DEVTOOLS_DIR/check-messages.py"
+	run_case api_doc_selftest api_doc_check_selftest \
+		/usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py" --self-test
+	run_case api_doc api_doc_check /usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py"
 }
 
 # Devargs EAL must refuse at start-up, with the message that says what to do.

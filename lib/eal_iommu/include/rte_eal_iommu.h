@@ -118,6 +118,8 @@ uint32_t rte_eal_iommu_ioas_id(void);
 /**
  * Re-read the valid IOVA ranges from the kernel (done automatically after
  * every device attach and detach).
+ *
+ * @return 0, -ENODEV when not open, or the kernel's negative errno.
  */
 __rte_experimental
 int rte_eal_iommu_ranges_refresh(void);
@@ -144,8 +146,10 @@ int rte_eal_iommu_policy_parse(const char *name,
 		enum rte_eal_iommu_policy *policy);
 
 /**
- * Choose the policy for DPDK memory. Only while DPDK memory is not mapped
- * (-EBUSY otherwise).
+ * Choose the policy for DPDK memory. Only while DPDK memory is not mapped.
+ *
+ * @return 0, -EINVAL for a value that is not a policy, -EBUSY while DPDK
+ *   memory is mapped with another policy, -EPERM in a secondary process.
  */
 __rte_experimental
 int rte_eal_iommu_set_policy(enum rte_eal_iommu_policy policy);
@@ -165,6 +169,10 @@ enum rte_eal_iommu_policy rte_eal_iommu_policy(void);
  * if the policy does not suit the EAL IOVA mode; the log names the VA, the
  * ranges and what to do. With the window policy, each segment's iova
  * (rte_memseg::iova) is set to its window IOVA.
+ *
+ * @return 0 (also when mapped already), -ERANGE, -ENOTSUP, -ENOSPC when
+ *   the window policy finds no room, -EPERM in a secondary process,
+ *   -ENODEV when not open, or the kernel's negative errno.
  */
 __rte_experimental
 int rte_eal_iommu_map_dpdk_memory(void);
@@ -186,7 +194,12 @@ int rte_eal_iommu_unmap_dpdk_memory(void);
 __rte_experimental
 int rte_eal_iommu_dma_map(void *va, size_t len, uint64_t *iova);
 
-/** Unmap a range mapped by rte_eal_iommu_dma_map() (same va and len). */
+/**
+ * Unmap a range mapped by rte_eal_iommu_dma_map() (same va and len).
+ *
+ * @return 0, -ENOENT if no mapping has this va and len, -EPERM for DPDK
+ *   memory (it follows DPDK's memory events) or in a secondary process.
+ */
 __rte_experimental
 int rte_eal_iommu_dma_unmap(void *va, size_t len);
 
@@ -202,7 +215,8 @@ uint64_t rte_eal_iommu_virt2iova(const void *va);
  * Check that all DPDK memory is DMA-able: every memory segment is mapped
  * and no mapping failure is recorded. Logs what is not.
  *
- * @return 0, -EFAULT when some memory is not DMA-able, -ENODEV.
+ * @return 0, -EFAULT when some memory is not DMA-able, -ENODEV, -ENOTSUP
+ *   in a secondary process (the primary owns the mappings).
  */
 __rte_experimental
 int rte_eal_iommu_check(void);
@@ -215,7 +229,7 @@ int rte_eal_iommu_check(void);
 __rte_experimental
 int rte_eal_iommu_failures(struct rte_eal_iommu_failure *f, unsigned int max);
 
-/** Read the counters. */
+/** Read the counters. @return 0. */
 __rte_experimental
 int rte_eal_iommu_stats_get(struct rte_eal_iommu_stats *stats);
 
@@ -239,13 +253,21 @@ uint64_t rte_eal_iommu_mapped_bytes(void);
  * @param pci_addr
  *   PCI address, e.g. "0000:00:10.0".
  * @return
- *   0, -ENODEV if the device has no VFIO cdev, -EADDRINUSE if the device's
- *   reserved IOVAs collide with existing mappings, or another negative errno.
+ *   0, -EINVAL if pci_addr is not a PCI address, -ENODEV if the device has
+ *   no VFIO cdev (or the IOAS is not open), -EEXIST if it is attached
+ *   already, -EBUSY if it is open already (through its VFIO group),
+ *   -EADDRINUSE if the device's reserved IOVAs collide with existing
+ *   mappings, -EPERM in a secondary process, or another negative errno.
  */
 __rte_experimental
 int rte_eal_iommu_pci_attach(const char *pci_addr);
 
-/** Detach a device attached by rte_eal_iommu_pci_attach(), re-read ranges. */
+/**
+ * Detach a device attached by rte_eal_iommu_pci_attach(), re-read ranges.
+ *
+ * @return 0, -EINVAL if pci_addr is not a PCI address, -ENOENT if it is
+ *   not attached, -EPERM in a secondary process.
+ */
 __rte_experimental
 int rte_eal_iommu_pci_detach(const char *pci_addr);
 
