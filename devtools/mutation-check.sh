@@ -85,8 +85,10 @@ run_mutant()
 		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1
 }
 
+# Arguments, if any, name the mutants to run (default: all).
 for m in "${MUTANTS[@]}"; do
 	IFS='@' read -r name file subst profile vmcase test <<<"$m"
+	[ $# = 0 ] || grep -qw -- "$name" <<<"$*" || continue
 	build_mutant "$name" "$file" "$subst" || continue
 	out=$(run_mutant "$name" "$profile" "$vmcase" "$test")
 	if grep -q "^FAIL $profile/$test" <<<"$out"; then
