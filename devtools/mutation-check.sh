@@ -5,6 +5,8 @@
 # in a copy of the source, is built, and runs its VM profile's tests; the
 # named test must then FAIL. Prints "PASS mutants/NAME" when it does (the
 # mutant is caught) and "FAIL mutants/NAME" when it survives.
+#
+#   devtools/mutation-check.sh [NAME...]    (default: every mutant)
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
@@ -51,22 +53,30 @@ copy_tree()
 }
 
 # mutate NAME FILE SUBST: build mutant NAME into $MUTANT_DIR/NAME/build.
+# The build is kept between runs: the copy keeps the sources' times, so
+# ninja rebuilds what changed since, and always the mutated file (written
+# now). A mutation not rebuilt could only make the mutant survive (FAIL).
 build_mutant()
 {
 	local name=$1 file=$2 subst=$3 dir=$MUTANT_DIR/$1
-	rm -rf "$dir/build"
+	local deps="$DPDK_PREFIX $KERNEL_HEADERS $PROJECT_MESON_OPTS"
+	[ "$(cat "$dir/deps" 2>/dev/null)" = "$deps" ] || rm -rf "$dir/build"
 	copy_tree "$dir/src"
 	perl -0pi -e "$subst" "$dir/src/$file"
 	if cmp -s "$REPO_DIR/$file" "$dir/src/$file"; then
 		echo "FAIL mutants/$name: the substitution no longer matches $file"
 		return 1
 	fi
-	if ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$dir/build" "$dir/src" \
-			-Dkernel_headers="$KERNEL_HEADERS" $PROJECT_MESON_OPTS > "$dir/build.log" 2>&1 ||
-	   ! ninja -C "$dir/build" >> "$dir/build.log" 2>&1; then
+	: > "$dir/build.log"
+	if { [ ! -f "$dir/build/build.ninja" ] &&
+	     ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$dir/build" "$dir/src" \
+			-Dkernel_headers="$KERNEL_HEADERS" $PROJECT_MESON_OPTS >> "$dir/build.log" 2>&1; } ||
+	   ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$dir/build" >> "$dir/build.log" 2>&1; then
 		echo "FAIL mutants/$name: does not build (log: $dir/build.log)"
+		rm -rf "$dir/build"
 		return 1
 	fi
+	echo "$deps" > "$dir/deps"
 }
 
 # Run the mutant's case: in the VM, or (profile host) the host unit run.
