@@ -7,7 +7,8 @@
 #   dpdk      DPDK built from Debian's `dpdk` source package, cached
 #   kernel    the test-VM kernel from Debian's `linux` source package, cached
 #   project   this project, built with meson against the cached DPDK
-# With no argument every step runs. A second run takes seconds.
+#   sanitize  the same with ASan and UBSan (not by default: test.sh asks)
+# With no argument every step but sanitize runs. A second run takes seconds.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
@@ -204,28 +205,40 @@ prune_cache()
 	done
 }
 
-step_project()
+# build_project DIR OPTIONS...: configure (once per DPDK, kernel headers
+# and options) and build the project in DIR.
+build_project()
 {
-	local deps="$DPDK_PREFIX $KERNEL_HEADERS $PROJECT_MESON_OPTS"
-
+	local dir=$1 deps
+	shift
+	deps="$DPDK_PREFIX $KERNEL_HEADERS $*"
 	[ -f "$DPDK_PREFIX/.installed" ] || die "DPDK is not built: run devtools/bootstrap.sh dpdk"
 	[ -f "$KERNEL_DIR/.built" ] || die "kernel headers are missing: run devtools/bootstrap.sh kernel"
 	# A build configured against another DPDK or kernel is started afresh.
-	if [ -f "$BUILD_DIR/build.ninja" ] &&
-	   [ "$(cat "$BUILD_DIR/.deps" 2>/dev/null)" != "$deps" ]; then
-		log "project: DPDK or kernel headers changed: reconfiguring $BUILD_DIR"
-		rm -rf "$BUILD_DIR"
+	if [ -f "$dir/build.ninja" ] && [ "$(cat "$dir/.deps" 2>/dev/null)" != "$deps" ]; then
+		log "project: DPDK, kernel headers or options changed: reconfiguring $dir"
+		rm -rf "$dir"
 	fi
-	if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-		log "project: meson setup $BUILD_DIR"
+	if [ ! -f "$dir/build.ninja" ]; then
+		log "project: meson setup $dir"
 		PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig run_logged "$CACHE_DIR/project-configure.log" \
-			meson setup "$BUILD_DIR" "$REPO_DIR" -Dkernel_headers="$KERNEL_HEADERS" \
-			$PROJECT_MESON_OPTS
-		echo "$deps" > "$BUILD_DIR/.deps"
+			meson setup "$dir" "$REPO_DIR" -Dkernel_headers="$KERNEL_HEADERS" "$@"
+		echo "$deps" > "$dir/.deps"
 	fi
-	log "project: ninja -C $BUILD_DIR"
-	PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$BUILD_DIR" >&2 ||
+	log "project: ninja -C $dir"
+	PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$dir" >&2 ||
 		die "project build failed"
+}
+
+step_project()
+{
+	build_project "$BUILD_DIR" $PROJECT_MESON_OPTS
+}
+
+# The same with AddressSanitizer and UndefinedBehaviorSanitizer (test.sh).
+step_sanitize()
+{
+	build_project "$SANITIZE_BUILD_DIR" $PROJECT_MESON_OPTS $SANITIZE_MESON_OPTS
 }
 
 main()
@@ -237,8 +250,8 @@ main()
 		die "cache $CACHE_DIR is below a world-writable directory, where EAL refuses to load drivers: set DPDK_IOMMUFD_CACHE to a private directory"
 	for s in $steps; do
 		case "$s" in
-		packages|sources|dpdk|kernel|project) "step_$s" ;;
-		*) die "unknown step '$s' (packages sources dpdk kernel project)" ;;
+		packages|sources|dpdk|kernel|project|sanitize) "step_$s" ;;
+		*) die "unknown step '$s' (packages sources dpdk kernel project sanitize)" ;;
 		esac
 	done
 }

@@ -36,7 +36,12 @@ run_case()
 		seen="${seen:-}$line"$'\n'
 		echo "$line"
 	done
-	if [ $rc != 0 ] && ! grep -q '^FAIL' <<<"${seen:-}"; then
+	# In every case, sanitizer builds or not: a sanitizer report fails it.
+	if grep -qE '^(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|.*: runtime error: )' "$log"; then
+		line="FAIL $CASE_WHERE/$name: sanitizer report: $(grep -m1 -E 'Sanitizer|runtime error' "$log")"
+		seen="${seen:-}$line"$'\n'
+		echo "$line"
+	elif [ $rc != 0 ] && ! grep -q '^FAIL' <<<"${seen:-}"; then
 		echo "FAIL $CASE_WHERE/$name: exit code $rc"
 	fi
 	if grep -q '^FAIL' <<<"${seen:-}" || [ $rc != 0 ]; then

@@ -21,3 +21,7 @@ PROJECT_MESON_OPTS="-Denable_asserts=true"
 # the VM tier uses it): prefix, build, the example built with pkg-config,
 # and a stand-in for DPDK's PMD directory (see with_installed, cases.sh).
 INSTALL_DIR=$BUILD_DIR/install-test
+
+# The sanitizer build (test.sh's sanitize cases): every error aborts.
+SANITIZE_BUILD_DIR=$BUILD_DIR/sanitize
+SANITIZE_MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all"

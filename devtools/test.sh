@@ -24,6 +24,7 @@ case "${1:-}" in
 esac
 
 "$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
+"$DEVTOOLS_DIR/bootstrap.sh" sanitize || die "bootstrap of the sanitizer build failed"
 . "$DEVTOOLS_DIR/paths.sh"
 
 RESULTS_DIR=$BUILD_DIR/test-results
@@ -59,6 +60,7 @@ host_tier()
 	run_case api_doc_selftest api_doc_check_selftest \
 		/usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py" --self-test
 	run_case api_doc api_doc_check /usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py"
+	sanitize_tier
 }
 
 # Devargs EAL must refuse at start-up, with the message that says what to do.
@@ -89,6 +91,50 @@ devargs_cases()
 	fi
 }
 
+# The sanitizer build (ASan and UBSan; any report aborts the process and
+# fails its case, see run_case): the unit autotests and the devargs
+# refusals (leaks included: LeakSanitizer runs at exit), and the canary,
+# which must be reported: the tier is live.
+SANITIZE_APP=$SANITIZE_BUILD_DIR/app/test-iommu/dpdk-test-iommu
+SANITIZE_PLUGIN=$SANITIZE_BUILD_DIR/drivers/bus/iommufd/librte_bus_iommufd.so
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+sanitizer_canary_check()
+{
+	local out rc
+	out=$("$SANITIZE_APP" --no-huge -m 64 --no-pci --no-shconf -- sanitizer_canary_autotest 2>&1)
+	rc=$?
+	# Quoted, so that run_case does not count the expected report.
+	sed 's/^/  | /' <<<"$out"
+	if [ $rc != 0 ] && grep -q '^==[0-9]*==ERROR: AddressSanitizer: heap-buffer-overflow' <<<"$out"; then
+		echo "PASS sanitizer_canary"
+	else
+		echo "FAIL sanitizer_canary: AddressSanitizer did not report the canary (exit $rc)"
+	fi
+}
+
+sanitize_tier()
+{
+	local CASE_WHERE=host-sanitize TEST_APP=$SANITIZE_APP
+	local DEVARGS_EAL=(--no-huge -m 64 --no-pci --no-shconf -d "$SANITIZE_PLUGIN")
+	run_case sanitize_canary sanitizer_canary sanitizer_canary_check
+	run_case sanitize_unit "$UNIT_TESTS" "$SANITIZE_APP" --no-huge -m 64 --no-pci \
+		--no-shconf -d "$SANITIZE_PLUGIN" -- $UNIT_TESTS
+	devargs_cases
+}
+
+sanitize_vm_cases()
+{
+	case $1 in
+	mock) echo mock_dma mock_aperture mock_rollback mock_protect mock_fault mock_extmem \
+		mock_app_buffer mock_xlate_stress mock_telemetry mock_mp_va mock_mp_window \
+		mock_mp_devargs mock_name_first mock_name_first_bus devargs_conflict_across \
+		devargs_no_such_device devargs_two_owners mock_policy_pa mock_policy_window ;;
+	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_attach_protect vtd48_pci_payload \
+		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map vtd48_pci_mp \
+		vtd48_gate_first ;;
+	esac
+}
+
 vm_tier()
 {
 	local p rc out
@@ -100,6 +146,19 @@ vm_tier()
 		echo "$out"
 		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
 			echo "FAIL $p/vm: exit code $rc without a failed test"
+		fi
+	done
+	# The cases that run only this project's binaries (the stock tools
+	# are not built with the sanitizers), with the sanitizer build.
+	for p in mock vtd48; do
+		log "VM tier: profile $p, sanitizer build"
+		out=$(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)" \
+			DPDK_IOMMUFD_BUILD=$SANITIZE_BUILD_DIR "$DEVTOOLS_DIR/vm.sh" --profile "$p" \
+			--timeout 900 --out "$RESULTS_DIR/vm-$p-sanitize" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
+		rc=$?
+		echo "$out"
+		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+			echo "FAIL $p-sanitize/vm: exit code $rc without a failed test"
 		fi
 	done
 	log "VM tier: mutation check"

@@ -10,6 +10,12 @@ set -uo pipefail
 CASE_LOG_DIR=${VM_OUT:-/tmp}/logs
 CASES_NO_SKIP=1
 CASE_WHERE=${1:?profile}
+# The sanitizer build's pass (test.sh): results as PROFILE-sanitize; a
+# report aborts the process and fails its case (run_case).
+if [ "${IOMMU_TEST_SANITIZE:-0}" = 1 ]; then
+	CASE_WHERE+=-sanitize
+	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+fi
 . "$DEVTOOLS_DIR/cases.sh"
 mkdir -p "$CASE_LOG_DIR"
 
