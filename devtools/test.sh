@@ -131,7 +131,7 @@ sanitize_vm_cases()
 		devargs_no_such_device devargs_two_owners mock_policy_pa mock_policy_window ;;
 	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_attach_protect vtd48_pci_payload \
 		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map vtd48_pci_mp \
-		vtd48_gate_first ;;
+		vtd48_gate_first vtd48_stress ;;
 	esac
 }
 

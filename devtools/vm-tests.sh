@@ -453,6 +453,10 @@ vtd48)
 	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
 	run_case vtd48_fd_order eal_fd_order_autotest \
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- eal_fd_order_autotest
+	# Heap growth and shrink, cdev attach and detach, and lookups at once.
+	run_case vtd48_stress stress_hotplug_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
+		"$TEST_APP" --lcores '0@0,1@1,2@0,3@1' -m 16 --no-pci --file-prefix=vmtest \
+		-d "$PLUGIN" --log-level=lib.eal_iommu:info -- stress_hotplug_autotest
 	run_case vtd48_attach_protect vfio_attach_protect_autotest \
 		env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" --base-virtaddr=0xf0000000 -- vfio_attach_protect_autotest
