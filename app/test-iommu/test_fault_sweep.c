@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * Kernel fault sweeps (fail-nth, as the kernel's iommufd_fail_nth.c): for
+ * each operation, make the Nth fault-injection point the kernel reaches in
+ * this thread fail, N = 1, 2, ..., until the operation runs through without
+ * reaching an Nth point. After each injected failure the operation must
+ * report it (or, for memory DPDK adds, record it), and once undone nothing
+ * may differ from before: the same fds, valid IOVA ranges and mappings,
+ * rte_eal_iommu_check() passing, no failure left recorded, and where an
+ * access object can look (the mock profile), nothing reachable at the
+ * IOVA. Prints, per operation, the failure points hit; any leak fails.
+ *
+ * The kernel's points are iommufd's own (CONFIG_IOMMUFD_TEST's
+ * fail_iommufd): the test kernel enables no other fault attribute, so user
+ * page faults are never failed. IOMMU_TEST_PCI_DEV, when set, adds the
+ * cdev attach and detach sweeps.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include <rte_eal_iommu.h>
+#include <rte_eal_iommu_lookup.h>
+
+#include "iommufd_selftest.h"
+#include "test.h"
+#include "test_util.h"
+
+#define MAX_POINTS 400 /* far above what one operation reaches today */
+#define BUF_LEN (UINT64_C(2) << 20)
+#define FIXED_IOVA UINT64_C(0x7e0000000000)
+#define MAX_RANGES 16
+#define MAX_MAPS 8192
+
+struct ioas_state {
+	unsigned int fds;
+	int nranges;
+	struct rte_eal_iommu_range ranges[MAX_RANGES];
+	int nmaps;
+	struct rte_eal_iommu_map *maps;
+	int check;
+	int failures;
+};
+
+static int access_fd = -1;
+static uint8_t *buf;
+static void *grown;
+static const char *device;
+static struct rte_device *ioas_dev;
+
+static unsigned int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+static void
+state_get(struct ioas_state *s)
+{
+	uint64_t align;
+
+	s->fds = count_fds();
+	s->nranges = rte_eal_iommu_ranges(s->ranges, MAX_RANGES, &align);
+	s->nmaps = test_get_maps(&s->maps);
+	s->check = rte_eal_iommu_check();
+	s->failures = rte_eal_iommu_failures(NULL, 0);
+}
+
+static void
+state_free(struct ioas_state *s)
+{
+	free(s->maps);
+	s->maps = NULL;
+}
+
+/* 0 when b equals a, else print the first difference. */
+static int
+state_differs(const struct ioas_state *a, const struct ioas_state *b)
+{
+	if (a->fds != b->fds)
+		printf("  fds: %u before, %u after\n", a->fds, b->fds);
+	else if (a->nranges != b->nranges || a->nranges < 0 ||
+		 memcmp(a->ranges, b->ranges, sizeof(a->ranges[0]) * a->nranges) != 0)
+		printf("  valid IOVA ranges differ (%d before, %d after)\n", a->nranges,
+			b->nranges);
+	else if (a->nmaps != b->nmaps || a->nmaps < 0 ||
+		 memcmp(a->maps, b->maps, sizeof(a->maps[0]) * a->nmaps) != 0)
+		printf("  mappings differ (%d before, %d after)\n", a->nmaps, b->nmaps);
+	else if (a->check != b->check || a->failures != b->failures)
+		printf("  rte_eal_iommu_check() %d -> %d, failures %d -> %d\n", a->check,
+			b->check, a->failures, b->failures);
+	else
+		return 0;
+	return 1;
+}
+
+/* Nothing reachable at iova by a device (an access object), if there is one. */
+static int
+unreachable(uint64_t iova)
+{
+	uint64_t v;
+
+	return access_fd < 0 ||
+		selftest_dma_read(rte_eal_iommu_fd(), access_fd, iova, &v, sizeof(v)) < 0;
+}
+
+static int
+fail_nth_set(int fd, unsigned int n)
+{
+	char v[16];
+	int len = snprintf(v, sizeof(v), "%u", n);
+
+	return pwrite(fd, v, len, 0) == len ? 0 : -errno;
+}
+
+/* Points left to reach before the Nth fails (0: it failed), then off. */
+static int
+fail_nth_end(int fd)
+{
+	char v[16] = "";
+	ssize_t n = pread(fd, v, sizeof(v) - 1, 0);
+
+	fail_nth_set(fd, 0);
+	return n > 0 ? atoi(v) : -1;
+}
+
+struct sweep_op {
+	const char *name;
+	int (*prepare)(void); /* before each try, nothing injected; may be NULL */
+	int (*run)(void);     /* the operation: 0 or a negative errno */
+	int (*done_ok)(void); /* after a success: 0 if its effect is there; may be NULL */
+	void (*undo)(void);   /* after each try: back to before prepare (idempotent) */
+	int recorded;         /* a failure may be recorded until undone (memory DPDK adds) */
+	uint64_t stale_iova;  /* if not 0: nothing may be reachable there after a failure */
+};
+
+static unsigned int total_points, total_ops, total_leaks;
+
+static int
+differs(const struct ioas_state *a, const char *what, const char *name, unsigned int n)
+{
+	struct ioas_state now;
+	int ret;
+
+	state_get(&now);
+	ret = state_differs(a, &now);
+	if (ret) {
+		printf("%s: point %u: the IOAS is not as %s\n", name, n, what);
+		total_leaks++;
+	}
+	state_free(&now);
+	return ret;
+}
+
+static int
+sweep(int nth_fd, const struct sweep_op *op)
+{
+	struct ioas_state base, before;
+	unsigned int n, refused = 0, absorbed = 0;
+	int ret = 0, left;
+
+	for (n = 1; n <= MAX_POINTS; n++) {
+		state_get(&base);
+		if (op->prepare != NULL && op->prepare() < 0) {
+			printf("%s: preparing failed\n", op->name);
+			state_free(&base);
+			return -1;
+		}
+		state_get(&before);
+		fail_nth_set(nth_fd, n);
+		ret = op->run();
+		left = fail_nth_end(nth_fd);
+		if (left != 0 || ret == 0) {
+			/* Ran through (no Nth point), or recovered from it. */
+			if (ret < 0 || (op->done_ok != NULL && op->done_ok() < 0)) {
+				printf("%s: %s, but its effect is missing or it failed: %s\n", op->name,
+					left != 0 ? "nothing injected" : "recovered", strerror(-ret));
+				ret = -1;
+			}
+			absorbed += left == 0;
+		} else {
+			refused++;
+			if (!op->recorded)
+				differs(&before, "before the refused operation", op->name, n);
+			if (op->stale_iova != 0 && !unreachable(op->stale_iova)) {
+				printf("%s: point %u: IOVA 0x%" PRIx64 " reachable after the failure\n",
+					op->name, n, op->stale_iova);
+				total_leaks++;
+			}
+			ret = 0;
+		}
+		op->undo();
+		differs(&base, "before it, once undone", op->name, n);
+		state_free(&base);
+		state_free(&before);
+		if (left != 0 || ret < 0)
+			break;
+	}
+	if (ret < 0)
+		return -1;
+	if (n > MAX_POINTS) {
+		printf("%s: more than %u failure points\n", op->name, MAX_POINTS);
+		return -1;
+	}
+	printf("sweep %-18s %3u failure points: %u refused cleanly, %u recovered by the kernel\n",
+		op->name, n - 1, refused, absorbed);
+	total_points += n - 1;
+	total_ops++;
+	return 0;
+}
+
+/* Application buffer, kernel-chosen IOVA. */
+static uint64_t buf_iova;
+
+static int
+app_map(void)
+{
+	return rte_eal_iommu_dma_map(buf, BUF_LEN, &buf_iova);
+}
+
+static int
+app_mapped(void)
+{
+	return rte_eal_iommu_lookup(buf) == buf_iova && !unreachable(buf_iova) ? 0 : -1;
+}
+
+static int
+app_unmap(void)
+{
+	return rte_eal_iommu_dma_unmap(buf, BUF_LEN);
+}
+
+static int
+app_unmapped(void)
+{
+	return rte_eal_iommu_lookup(buf) == RTE_BAD_IOVA && unreachable(buf_iova) ? 0 : -1;
+}
+
+static void
+app_undo(void)
+{
+	if (rte_eal_iommu_lookup(buf) != RTE_BAD_IOVA)
+		rte_eal_iommu_dma_unmap(buf, BUF_LEN);
+}
+
+/* External memory at a caller-given IOVA, through the ioas device. */
+static int
+ext_map(void)
+{
+	return rte_dev_dma_map(ioas_dev, buf, FIXED_IOVA, BUF_LEN) < 0 ? -rte_errno : 0;
+}
+
+static int
+ext_mapped(void)
+{
+	return rte_eal_iommu_lookup(buf) == FIXED_IOVA && !unreachable(FIXED_IOVA) ? 0 : -1;
+}
+
+static void
+ext_undo(void)
+{
+	if (rte_eal_iommu_lookup(buf) != RTE_BAD_IOVA)
+		rte_dev_dma_unmap(ioas_dev, buf, FIXED_IOVA, BUF_LEN);
+}
+
+/* Memory DPDK adds (heap growth): a failure refuses it or is recorded. */
+static int
+hot_add(void)
+{
+	grown = rte_malloc("fault_sweep", 64 << 20, 0);
+	if (grown == NULL)
+		return -ENOMEM;
+	return rte_eal_iommu_check() == 0 ? 0 : -EIO;
+}
+
+static void
+hot_add_undo(void)
+{
+	rte_free(grown);
+	grown = NULL;
+}
+
+/* cdev attach and detach. */
+static int attached;
+
+static int
+attach(void)
+{
+	int ret = rte_eal_iommu_pci_attach(device);
+
+	attached = ret == 0;
+	return ret;
+}
+
+static int
+detach(void)
+{
+	int ret = rte_eal_iommu_pci_detach(device);
+
+	attached = ret < 0;
+	return ret;
+}
+
+static void
+detach_undo(void)
+{
+	if (attached)
+		detach();
+}
+
+static struct rte_device *
+find_ioas_device(void)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev, *found = NULL;
+
+	RTE_DEV_FOREACH(dev, "bus=iommufd", &it)
+		found = dev;
+	return found;
+}
+
+static int
+test_fault_sweep(void)
+{
+	const struct sweep_op ops[] = {
+		{ "app_buffer_map", NULL, app_map, app_mapped, app_undo, 0, 0 },
+		{ "app_buffer_unmap", app_map, app_unmap, app_unmapped, app_undo, 0, 0 },
+		{ "extmem_dma_map", NULL, ext_map, ext_mapped, ext_undo, 0, FIXED_IOVA },
+		{ "hot_add", NULL, hot_add, NULL, hot_add_undo, 1, 0 },
+		{ "cdev_attach", NULL, attach, NULL, detach_undo, 0, 0 },
+		{ "cdev_detach", attach, detach, NULL, detach_undo, 0, 0 },
+	};
+	char path[64];
+	unsigned int i;
+	int nth_fd, fd = rte_eal_iommu_fd(), ret = 0;
+
+	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
+		"needs the plug-in with all DPDK memory mapped");
+	ioas_dev = find_ioas_device();
+	TEST_ASSERT(ioas_dev != NULL, "no ioas device on the iommufd bus");
+	device = getenv("IOMMU_TEST_PCI_DEV");
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));
+	nth_fd = open(path, O_RDWR | O_CLOEXEC);
+	TEST_ASSERT(nth_fd >= 0, "%s: %s (needs CONFIG_FAULT_INJECTION)", path, strerror(errno));
+	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(buf != MAP_FAILED, "mmap");
+	if (rte_extmem_register(buf, BUF_LEN, NULL, 0, 4096) != 0) {
+		munmap(buf, BUF_LEN);
+		close(nth_fd);
+		TEST_ASSERT(0, "rte_extmem_register: %s", rte_strerror(rte_errno));
+	}
+	/* Where the kernel's test interface exists, an access object looks. */
+	if (selftest_available(fd) && selftest_access_create(fd, rte_eal_iommu_ioas_id(),
+			&access_fd) < 0)
+		access_fd = -1;
+	for (i = 0; i < RTE_DIM(ops) && ret == 0; i++) {
+		if ((ops[i].run == attach || ops[i].run == detach) && device == NULL)
+			continue;
+		ret = sweep(nth_fd, &ops[i]);
+	}
+	if (access_fd >= 0)
+		close(access_fd);
+	rte_extmem_unregister(buf, BUF_LEN);
+	munmap(buf, BUF_LEN);
+	close(nth_fd);
+	printf("fault sweeps: %u operations, %u failure points, %u leaks, access object %s\n",
+		total_ops, total_points, total_leaks, access_fd >= 0 ? "used" : "not available");
+	TEST_ASSERT(ret == 0, "a sweep could not complete");
+	TEST_ASSERT(total_leaks == 0, "%u injected failures left the IOAS changed", total_leaks);
+	TEST_ASSERT(total_points > 0, "no fault-injection point was reached: is fail_iommufd there?");
+	return TEST_SUCCESS;
+}
+
+REGISTER_IOMMU_TEST(fault_sweep_autotest, test_fault_sweep);
