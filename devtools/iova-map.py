@@ -5,7 +5,7 @@ telemetry: the IOAS, its valid IOVA ranges, a map of the IOVA space with
 the reserved holes and the mappings, and the devices on it; optionally the
 packets a testpmd run forwarded and the lookup speed a benchmark measured.
 
-  iova-map.py TELEMETRY [--testpmd LOG] [--lookup LOG]
+  iova-map.py [TELEMETRY] [--testpmd LOG] [--lookup LOG]
       TELEMETRY: what dpdk-telemetry.py printed for /iommufd/info,
       /iommufd/ranges, /iommufd/maps and /iommufd/devices (one JSON reply
       a line; other lines are ignored). LOG: a testpmd output with its
@@ -252,7 +252,11 @@ def render_lookup(text):
 
 
 def render(r, testpmd=None, lookup=None):
-    lines = render_ioas(r)
+    if r["/iommufd/info"].get("ioas_id", 0) == 0 or not r["/iommufd/ranges"]["start"]:
+        lines = ["no IOAS is open (policy %s): the plug-in did not take DPDK's memory; its"
+                 " IOMMUFD_BUS and EAL_IOMMU log lines say why" % r["/iommufd/info"].get("policy")]
+    else:
+        lines = render_ioas(r)
     if testpmd is not None:
         lines += [""] + render_testpmd(testpmd)
     if lookup is not None:
@@ -313,6 +317,14 @@ CANNED_HOLE = json.dumps({
                         "last": ["0xfedfffff", "0xffffffffffff"]},
     "/iommufd/maps": {"areas": 1, "runs": 1, "shown": 1, "va": ["0x7f0000000000"],
                       "iova": ["0xfed00000"], "len": [4194304], "owner": ["app"]}})
+CANNED_CLOSED = "\n".join([
+    json.dumps({"/iommufd/info": {
+        "fd": -1, "ioas_id": 0, "process": "primary", "policy": "auto", "iova_mode": "va",
+        "dpdk_memory_mapped": 0, "legacy_container_devices": 0, "devices": []}}),
+    json.dumps({"/iommufd/ranges": {"alignment": "0x0", "start": [], "last": []}}),
+    json.dumps({"/iommufd/maps": {"areas": 0, "runs": 0, "shown": 0, "va": [], "iova": [],
+                                  "len": [], "owner": []}}),
+])
 CANNED_TESTPMD = """
   ---------------------- Forward statistics for port 0  ----------------------
   RX-packets: 100            RX-dropped: 0             RX-total: 100
@@ -406,6 +418,8 @@ def self_test():
             why = "no device: the aperture is not reported as unlimited"
         if "VFIO cdev, device id 2" not in render(parse_replies(CANNED_39)):
             why = "39-bit: the cdev device is not shown"
+    if why is None and "no IOAS is open" not in render(parse_replies(CANNED_CLOSED)):
+        why = "closed: an IOAS that is not open is not reported"
     if why is None:
         out = "\n".join(render_testpmd(CANNED_TESTPMD))
         for want in ("port 0: RX 100, TX 90 packets (dropped: RX 0, TX 1)",
@@ -447,7 +461,7 @@ def main(argv):
             return 2
         else:
             args.append(a)
-    if len(args) != 1 or None in opts.values():
+    if len(args) > 1 or None in opts.values() or not (args or opts):
         print(__doc__, file=sys.stderr)
         return 2
 
@@ -459,21 +473,22 @@ def main(argv):
             print("iova-map.py: cannot read %s: %s" % (path, e.strerror), file=sys.stderr)
             return ""
 
-    r = parse_replies(read(args[0]))
+    r = parse_replies(read(args[0])) if args else {}
     missing = [c for c in ("/iommufd/info", "/iommufd/ranges", "/iommufd/maps")
                if not isinstance(r.get(c), dict)]
     testpmd = read(opts["--testpmd"]) if "--testpmd" in opts else None
     lookup = read(opts["--lookup"]) if "--lookup" in opts else None
     if missing:
-        print("no telemetry reply to %s in %s: the IOAS cannot be shown (was the DPDK"
-              " process still running when it was queried?)" % (", ".join(missing), args[0]))
         lines = []
+        if args:
+            lines.append("no telemetry reply to %s in %s: the IOAS cannot be shown (did the"
+                         " DPDK process stop before it was asked?)" % (", ".join(missing), args[0]))
         if testpmd is not None:
             lines += [""] + render_testpmd(testpmd)
         if lookup is not None:
             lines += [""] + render_lookup(lookup)
-        print("\n".join(lines))
-        return 1
+        print("\n".join(lines[0 if args else 1:]))
+        return 1 if args else 0
     sys.stdout.write(render(r, testpmd, lookup))
     return 0
 
