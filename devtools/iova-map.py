@@ -248,6 +248,10 @@ def render_lookup(text):
         extra.append("DPDK's memseg-list scan %s ns" % at16(scan)[0])
     if extra:
         lines.append("  " + "; ".join(extra) + " (sequential)")
+    lines.append("  (one short run; doc/guides/performance.rst has a reference run and how to read it)")
+    note = re.search(r"^NOTE: (.*)", text, re.M)
+    if note:
+        lines.append("  " + note.group(1))
     return lines
 
 
@@ -439,6 +443,9 @@ def self_test():
                      " DPDK's memseg-list scan 9.6 ns"):
             if want not in out:
                 why = "lookup: no '%s' in:\n%s" % (want, out)
+        if "pessimistic" not in "\n".join(render_lookup(
+                CANNED_LOOKUP + "NOTE: a test VM ran: pessimistic\n")):
+            why = "lookup: the note on a busy machine is not shown"
         if "not measured" not in render_lookup("")[0]:
             why = "lookup: a missing benchmark is not reported"
     if why is None:
