@@ -168,7 +168,11 @@ lookup_step()
 	exec 8>"$CACHE_DIR/vm.lock"
 	if ! flock -n 8; then
 		log "  waiting (2 minutes at most) for another engineer's test VM, which would skew the timing"
-		flock -w 120 8 || echo "NOTE: a test VM was running meanwhile: these timings are pessimistic" > "$dir/lookup.note"
+		if flock -w 120 8; then
+			log "  the test VM has finished: measuring"
+		else
+			echo "NOTE: a test VM was running meanwhile: these timings are pessimistic" > "$dir/lookup.note"
+		fi
 	fi
 	"$DEVTOOLS_DIR/bench.sh" lookup > "$dir/lookup.log" 2>&1 ||
 		log "the lookup benchmark failed (its output: $dir/lookup.log); the summary goes on without it"
