@@ -53,12 +53,35 @@ config_hash()
 	sha256sum | cut -c1-12
 }
 
+# Every $2 seconds while this shell lives, log how long the step has run and
+# the last line of log file $1 (e.g. ninja's [done/total]); run it with &.
+heartbeat()
+{
+	local logfile=$1 every=$2 start=$SECONDS n=0 last
+	while sleep 1 && kill -0 $$ 2>/dev/null; do
+		n=$((n + 1))
+		[ $((n % every)) = 0 ] || continue
+		last=$(tail -n 1 "$logfile" 2>/dev/null | tr -d '\r' | cut -c1-60)
+		log "  ... $(((SECONDS - start) / 60))m$(((SECONDS - start) % 60))s: ${last:-no output yet} (log: $logfile)"
+	done
+}
+
 # Run a long step with its output in a log file; show the tail if it fails.
+# With DEVTOOLS_HEARTBEAT=S, a progress line every S seconds while it runs.
 run_logged()
 {
-	local logfile=$1
+	local logfile=$1 hb="" rc=0
 	shift
-	if ! "$@" >"$logfile" 2>&1; then
+	if [ -n "${DEVTOOLS_HEARTBEAT:-}" ]; then
+		heartbeat "$logfile" "$DEVTOOLS_HEARTBEAT" &
+		hb=$!
+	fi
+	"$@" >"$logfile" 2>&1 || rc=$?
+	if [ -n "$hb" ]; then
+		kill "$hb" 2>/dev/null || true
+		wait "$hb" 2>/dev/null || true
+	fi
+	if [ $rc != 0 ]; then
 		tail -n 40 "$logfile" >&2
 		die "command failed: $* (full log: $logfile)"
 	fi

@@ -6,7 +6,8 @@
 #                  a scratch meson install with an application built by
 #                  pkg-config (shared and static), no include or call
 #                  cycle in lib/eal_iommu, the guides (Sphinx without
-#                  warnings, API reference and error messages complete);
+#                  warnings, API reference and error messages complete),
+#                  the demo's IOVA map (devtools/iova-map.py --self-test);
 #   the VM tier:   kernel-backed autotests in the test VM, per profile, and
 #                  the mutation check (each deliberately broken build must
 #                  be caught by a VM test).
@@ -60,6 +61,8 @@ host_tier()
 	run_case api_doc_selftest api_doc_check_selftest \
 		/usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py" --self-test
 	run_case api_doc api_doc_check /usr/bin/python3 "$DEVTOOLS_DIR/check-api-doc.py"
+	run_case iova_map_selftest iova_map_selftest \
+		/usr/bin/python3 "$DEVTOOLS_DIR/iova-map.py" --self-test
 	sanitize_tier
 }
 
