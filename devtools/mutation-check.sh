@@ -37,6 +37,7 @@ MUTANTS=(
 	"no_expectations@drivers/bus/iommufd/iommufd_bus.c@s/\tiommufd_pci_expect\(\);\n//@vtd39@vtd39_testpmd_pa@testpmd_fwd"
 	"gate_not_first@drivers/bus/iommufd/iommufd_pci.c@s/(\tunsigned int steps = 0;\n)/\1\n\tif (steps == 0)\n\t\treturn;\n/@vtd48@vtd48_gate_first@ethdev_payload_autotest"
 	"detach_leaks_fd@lib/eal_iommu/iommu_pci_device.c@s/\tclose\(dev->fd\);\n\tTAILQ_REMOVE/\tTAILQ_REMOVE/@vtd48@vtd48_stress@stress_hotplug_autotest"
+	"detach_no_reread_retry@lib/eal_iommu/iommu_pci_device.c@s/ < 0 && iommu_ioas_ranges_refresh_locked\(\) < 0\)/ < 0)/@vtd48@vtd48_fault_sweep@fault_sweep_autotest"
 	"no_aperture_prediction@lib/eal_iommu/iommu_host.c@s/if \(aperture_last != 0 && aperture_last != UINT64_MAX\)/if (0)/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 )
 

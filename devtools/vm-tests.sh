@@ -419,6 +419,8 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- app_buffer_dma_autotest
 	run_case mock_xlate_stress xlate_stress_autotest \
 		"$TEST_APP" "${EAL[@]}" -- xlate_stress_autotest
+	run_case mock_fault_sweep fault_sweep_autotest \
+		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
 	run_case mock_telemetry telemetry_check telemetry_check
 	run_case mock_mp_va mp_secondary_autotest mp_check va
 	run_case mock_mp_window mp_secondary_autotest mp_check window \
@@ -453,6 +455,8 @@ vtd48)
 	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
 	run_case vtd48_fd_order eal_fd_order_autotest \
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- eal_fd_order_autotest
+	run_case vtd48_fault_sweep fault_sweep_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
+		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
 	# Heap growth and shrink, cdev attach and detach, and lookups at once.
 	run_case vtd48_stress stress_hotplug_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" --lcores '0@0,1@1,2@0,3@1' -m 16 --no-pci --file-prefix=vmtest \

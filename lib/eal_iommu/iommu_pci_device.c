@@ -273,7 +273,14 @@ rte_eal_iommu_pci_detach(const char *pci_addr)
 		goto out;
 	}
 	detach_device_locked(dev);
-	ret = iommu_ioas_ranges_refresh_locked();
+	/*
+	 * The device is gone whatever follows. The ranges kept on a failed
+	 * re-read are the narrower ones of before, still safe; read once more.
+	 */
+	if (iommu_ioas_ranges_refresh_locked() < 0 && iommu_ioas_ranges_refresh_locked() < 0)
+		IOMMU_LOG(WARNING, "%s detached, but the valid IOVA ranges of IOAS %u could not be re-read: the narrower ones are kept until rte_eal_iommu_ranges_refresh() or the next attach or detach",
+			name, iommu_ioas.ioas_id);
+	ret = 0;
 out:
 	iommu_ioas_unlock();
 	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
