@@ -419,6 +419,7 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- app_buffer_dma_autotest
 	run_case mock_xlate_stress xlate_stress_autotest \
 		"$TEST_APP" "${EAL[@]}" -- xlate_stress_autotest
+	run_case mock_bad_input bad_input_autotest "$TEST_APP" "${EAL[@]}" -- bad_input_autotest
 	run_case mock_fault_sweep fault_sweep_autotest \
 		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
 	run_case mock_telemetry telemetry_check telemetry_check
@@ -455,6 +456,8 @@ vtd48)
 	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
 	run_case vtd48_fd_order eal_fd_order_autotest \
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- eal_fd_order_autotest
+	run_case vtd48_bad_input bad_input_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
+		"$TEST_APP" "${EAL[@]}" -- bad_input_autotest
 	run_case vtd48_fault_sweep fault_sweep_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
 	# Heap growth and shrink, cdev attach and detach, and lookups at once.

@@ -19,7 +19,6 @@
  * cdev attach and detach sweeps.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -46,78 +45,12 @@
 #define MAX_POINTS 400 /* far above what one operation reaches today */
 #define BUF_LEN (UINT64_C(2) << 20)
 #define FIXED_IOVA UINT64_C(0x7e0000000000)
-#define MAX_RANGES 16
-#define MAX_MAPS 8192
-
-struct ioas_state {
-	unsigned int fds;
-	int nranges;
-	struct rte_eal_iommu_range ranges[MAX_RANGES];
-	int nmaps;
-	struct rte_eal_iommu_map *maps;
-	int check;
-	int failures;
-};
 
 static int access_fd = -1;
 static uint8_t *buf;
 static void *grown;
 static const char *device;
 static struct rte_device *ioas_dev;
-
-static unsigned int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned int n = 0;
-
-	if (d == NULL)
-		return 0;
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
-static void
-state_get(struct ioas_state *s)
-{
-	uint64_t align;
-
-	s->fds = count_fds();
-	s->nranges = rte_eal_iommu_ranges(s->ranges, MAX_RANGES, &align);
-	s->nmaps = test_get_maps(&s->maps);
-	s->check = rte_eal_iommu_check();
-	s->failures = rte_eal_iommu_failures(NULL, 0);
-}
-
-static void
-state_free(struct ioas_state *s)
-{
-	free(s->maps);
-	s->maps = NULL;
-}
-
-/* 0 when b equals a, else print the first difference. */
-static int
-state_differs(const struct ioas_state *a, const struct ioas_state *b)
-{
-	if (a->fds != b->fds)
-		printf("  fds: %u before, %u after\n", a->fds, b->fds);
-	else if (a->nranges != b->nranges || a->nranges < 0 ||
-		 memcmp(a->ranges, b->ranges, sizeof(a->ranges[0]) * a->nranges) != 0)
-		printf("  valid IOVA ranges differ (%d before, %d after)\n", a->nranges,
-			b->nranges);
-	else if (a->nmaps != b->nmaps || a->nmaps < 0 ||
-		 memcmp(a->maps, b->maps, sizeof(a->maps[0]) * a->nmaps) != 0)
-		printf("  mappings differ (%d before, %d after)\n", a->nmaps, b->nmaps);
-	else if (a->check != b->check || a->failures != b->failures)
-		printf("  rte_eal_iommu_check() %d -> %d, failures %d -> %d\n", a->check,
-			b->check, a->failures, b->failures);
-	else
-		return 0;
-	return 1;
-}
 
 /* Nothing reachable at iova by a device (an access object), if there is one. */
 static int
@@ -162,36 +95,36 @@ struct sweep_op {
 static unsigned int total_points, total_ops, total_leaks;
 
 static int
-differs(const struct ioas_state *a, const char *what, const char *name, unsigned int n)
+differs(const struct test_ioas_state *a, const char *what, const char *name, unsigned int n)
 {
-	struct ioas_state now;
+	struct test_ioas_state now;
 	int ret;
 
-	state_get(&now);
-	ret = state_differs(a, &now);
+	test_ioas_state_get(&now);
+	ret = test_ioas_state_differs(a, &now);
 	if (ret) {
 		printf("%s: point %u: the IOAS is not as %s\n", name, n, what);
 		total_leaks++;
 	}
-	state_free(&now);
+	test_ioas_state_free(&now);
 	return ret;
 }
 
 static int
 sweep(int nth_fd, const struct sweep_op *op)
 {
-	struct ioas_state base, before;
+	struct test_ioas_state base, before;
 	unsigned int n, refused = 0, absorbed = 0;
 	int ret = 0, left;
 
 	for (n = 1; n <= MAX_POINTS; n++) {
-		state_get(&base);
+		test_ioas_state_get(&base);
 		if (op->prepare != NULL && op->prepare() < 0) {
 			printf("%s: preparing failed\n", op->name);
-			state_free(&base);
+			test_ioas_state_free(&base);
 			return -1;
 		}
-		state_get(&before);
+		test_ioas_state_get(&before);
 		fail_nth_set(nth_fd, n);
 		ret = op->run();
 		left = fail_nth_end(nth_fd);
@@ -220,8 +153,8 @@ sweep(int nth_fd, const struct sweep_op *op)
 		}
 		op->undo();
 		differs(&base, "before it, once undone", op->name, n);
-		state_free(&base);
-		state_free(&before);
+		test_ioas_state_free(&base);
+		test_ioas_state_free(&before);
 		if (left != 0 || ret < 0)
 			break;
 	}

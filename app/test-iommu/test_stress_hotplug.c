@@ -18,7 +18,6 @@
  * runs for IOMMU_TEST_STRESS_SECONDS (default 5).
  */
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -61,20 +60,6 @@ count_segments(void)
 	unsigned int n = 0;
 
 	rte_memseg_walk(count_segment, &n);
-	return n;
-}
-
-static unsigned int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned int n = 0;
-
-	if (d == NULL)
-		return 0;
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
 	return n;
 }
 
@@ -154,7 +139,7 @@ test_stress_hotplug(void)
 		rte_lcore_count());
 	stable = rte_malloc("stress_stable", STABLE_LEN, 0);
 	TEST_ASSERT(stable != NULL, "cannot allocate the stable buffer");
-	fds = count_fds();
+	fds = test_count_fds();
 	segs_before = count_segments();
 
 	RTE_LCORE_FOREACH_WORKER(lcore)
@@ -190,7 +175,7 @@ test_stress_hotplug(void)
 	TEST_ASSERT(grows > 0 && attaches > 0 && lookups > 0, "not every thread made progress");
 	TEST_ASSERT(segs_peak > segs_before, "the heap never grew (%u segments before, %u at most): run with -m 16",
 		segs_before, segs_peak);
-	TEST_ASSERT(count_fds() == fds, "fds: %u before, %u after", fds, count_fds());
+	TEST_ASSERT(test_count_fds() == fds, "fds: %u before, %u after", fds, test_count_fds());
 	TEST_ASSERT(rte_eal_iommu_check() == 0, "memory not DMA-able after the stress");
 	TEST_ASSERT(test_collect_segments(&segs) == 0, "too many segments");
 	TEST_ASSERT(dpdk_maps() == (int)segs.count,

@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The dpdk-iommufd authors
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -227,4 +228,58 @@ test_median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+unsigned int
+test_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+void
+test_ioas_state_get(struct test_ioas_state *s)
+{
+	uint64_t align;
+
+	s->fds = test_count_fds();
+	s->nranges = rte_eal_iommu_ranges(s->ranges, TEST_MAX_RANGES, &align);
+	s->nmaps = test_get_maps(&s->maps);
+	s->check = rte_eal_iommu_check();
+	s->failures = rte_eal_iommu_failures(NULL, 0);
+}
+
+void
+test_ioas_state_free(struct test_ioas_state *s)
+{
+	free(s->maps);
+	s->maps = NULL;
+}
+
+/* 0 when b equals a, else print the first difference. */
+int
+test_ioas_state_differs(const struct test_ioas_state *a, const struct test_ioas_state *b)
+{
+	if (a->fds != b->fds)
+		printf("  fds: %u before, %u after\n", a->fds, b->fds);
+	else if (a->nranges != b->nranges || a->nranges < 0 ||
+		 memcmp(a->ranges, b->ranges, sizeof(a->ranges[0]) * a->nranges) != 0)
+		printf("  valid IOVA ranges differ (%d before, %d after)\n", a->nranges,
+			b->nranges);
+	else if (a->nmaps != b->nmaps || a->nmaps < 0 ||
+		 memcmp(a->maps, b->maps, sizeof(a->maps[0]) * a->nmaps) != 0)
+		printf("  mappings differ (%d before, %d after)\n", a->nmaps, b->nmaps);
+	else if (a->check != b->check || a->failures != b->failures)
+		printf("  rte_eal_iommu_check() %d -> %d, failures %d -> %d\n", a->check,
+			b->check, a->failures, b->failures);
+	else
+		return 0;
+	return 1;
 }

@@ -56,6 +56,26 @@ int test_attach_from_env(void);
 double test_now_ms(void);
 double test_median(double *v, int n);
 
+/* What a failed operation must leave as it was (see test_fault_sweep.c). */
+#define TEST_MAX_RANGES 16
+struct test_ioas_state {
+	unsigned int fds;
+	int nranges;
+	struct rte_eal_iommu_range ranges[TEST_MAX_RANGES];
+	int nmaps;
+	struct rte_eal_iommu_map *maps;
+	int check;
+	int failures;
+};
+
+/* The open fds, the valid ranges, the mappings, check and failures. */
+void test_ioas_state_get(struct test_ioas_state *s);
+void test_ioas_state_free(struct test_ioas_state *s);
+/* 0 when b equals a, else print the first difference and return 1. */
+int test_ioas_state_differs(const struct test_ioas_state *a, const struct test_ioas_state *b);
+/* Entries in /proc/self/fd. */
+unsigned int test_count_fds(void);
+
 /* Run fn with DPDK logs captured into a malloc'd string (*log). */
 int test_capture_log(int (*fn)(void), char **log);
 

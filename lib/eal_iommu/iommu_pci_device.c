@@ -207,6 +207,8 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 	if (ret < 0)
 		goto out;
 	if (find_device(dev->name) != NULL) {
+		IOMMU_LOG(ERR, "%s is attached to IOAS %u already: detach it first (rte_eal_iommu_pci_detach())",
+			dev->name, iommu_ioas.ioas_id);
 		ret = -EEXIST;
 		goto out;
 	}

@@ -47,7 +47,7 @@ iommu_map_error_hint(int err)
 	case EINVAL:
 		return "the IOVA is reserved or misaligned";
 	case EEXIST:
-		return "the IOVA is already mapped";
+		return "already mapped (the VA range, or the IOVA range given): unmap it first";
 	case EFAULT:
 		return "the VA is not mapped in this process";
 	case ENOSPC:
