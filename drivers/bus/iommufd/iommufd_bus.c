@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +45,7 @@
 #include "iommufd_bus_log.h"
 #include "iommufd_params.h"
 #include "iommufd_pci.h"
+#include "iommufd_vfio_mp.h"
 
 RTE_LOG_REGISTER_DEFAULT(iommufd_bus_logtype, INFO);
 
@@ -254,9 +256,27 @@ log_ioas(void)
 		rte_eal_iommu_ioas_id(), rte_eal_iommu_mapped_bytes());
 }
 
+/*
+ * Start-up went wrong after the last point where a plug-in may fail
+ * rte_eal_init() cleanly: make it fail anyway, or say loudly that it could
+ * not. Either way the gate gives no PCI device to a driver.
+ */
+static void
+fail_init(const char *what)
+{
+	if (iommufd_vfio_mp_fail_init() == 0) {
+		BUS_LOG(ERR, "%s: rte_eal_init() fails (no device is given to a driver)",
+			what);
+		return;
+	}
+	BUS_LOG(ERR, "%s, and DPDK 22.11 gives the plug-in no way to fail rte_eal_init() without VFIO or with --no-shconf/--in-memory: no PCI device is given to a driver, rte_eal_iommu_check() fails; fix the cause and restart",
+		what);
+}
+
 static int
 iommufd_bus_probe(void)
 {
+	char what[128];
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
@@ -270,14 +290,15 @@ iommufd_bus_probe(void)
 		return 0;
 	ret = rte_eal_iommu_map_dpdk_memory();
 	if (ret < 0) {
-		BUS_LOG(ERR, "DPDK memory is NOT DMA-able through IOAS %u (see above); rte_eal_iommu_check() fails",
+		snprintf(what, sizeof(what), "DPDK memory is NOT DMA-able through IOAS %u (see above)",
 			rte_eal_iommu_ioas_id());
+		fail_init(what);
 		return ret;
 	}
 	ioas_device.driver = &ioas_driver;
 	log_ioas();
 	if (attach_failed) {
-		BUS_LOG(ERR, "a device given with attach= is not attached (see above)");
+		fail_init("a device given with attach= is not attached (see above)");
 		return -ENODEV;
 	}
 	return 0;
