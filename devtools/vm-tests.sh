@@ -44,13 +44,14 @@ nic_hub_check()
 }
 
 # rte_eal_init() must fail, naming the VA, the ranges' end and the fixes,
-# when --iova-mode=va cannot work: DPDK memory placed above a 39-bit
-# aperture with --base-virtaddr (at its default 4 GiB base it fits).
+# when policy va cannot work: DPDK memory placed above a 39-bit aperture
+# with --base-virtaddr (at its default 4 GiB base it fits), predicted at
+# devargs time from the device's sysfs.
 eal_refuses_va_check()
 {
 	local out rc
-	out=$("$TEST_APP" "${EAL[@]}" --iova-mode=va --base-virtaddr=0x8000000000 \
-		-a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest 2>&1)
+	out=$("$TEST_APP" "${EAL[@]}" --base-virtaddr=0x8000000000 \
+		-a bus=iommufd,policy=va,attach=$NIC0 -- ioas_memseg_dma_autotest 2>&1)
 	rc=$?
 	echo "$out"
 	if [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
@@ -62,6 +63,89 @@ eal_refuses_va_check()
 	else
 		echo "FAIL eal_init_refuses_va: rte_eal_init did not fail with the message (exit $rc)"
 	fi
+}
+
+# "Never silent" (issue 9): when DPDK memory cannot be made DMA-able,
+# rte_eal_init() fails, or the allocation does; never a silent success.
+# Root without CAP_IPC_LOCK: iommufd charges pinned pages to RLIMIT_MEMLOCK.
+NO_IPC_LOCK=(setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock --)
+
+# init_fails NAME COMMAND...: rte_eal_init() must fail because the bus
+# made it fail, leaving nothing mapped or pinned; the plug-in's lines must
+# then contain each fixed string of the array WANT.
+init_fails()
+{
+	local name=$1 out rc w
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc = 0 ] || ! grep -q '^rte_eal_init failed' <<<"$out"; then
+		echo "FAIL $name: rte_eal_init did not fail (exit $rc)"
+		return
+	fi
+	for w in "${WANT[@]}" "rte_eal_init() fails"; do
+		if ! grep -E '^(IOMMUFD_BUS|EAL_IOMMU): ' <<<"$out" | grep -qF -- "$w"; then
+			echo "FAIL $name: no plug-in message '$w'"
+			return
+		fi
+	done
+	if ! grep -q '^after the failed rte_eal_init: VmPin:[[:space:]]*0 kB' <<<"$out" ||
+	   ! grep -q '^after the failed rte_eal_init: 0 bytes mapped in the IOAS' <<<"$out"; then
+		echo "FAIL $name: memory left pinned or mapped after the failure"
+	elif grep -q 'Probe PCI driver: net_' <<<"$out"; then
+		echo "FAIL $name: a PMD got a device"
+	else
+		echo "PASS $name"
+	fi
+}
+
+# Start-up memory (-m 64) past RLIMIT_MEMLOCK (16 MiB) with a device
+# attached: the start-up mapping fails, and so does rte_eal_init(), saying
+# the bytes needed, the limit and the fix.
+memlock_init_check()
+{
+	WANT=("exceeds RLIMIT_MEMLOCK: " "bytes needed" "the limit is 16777216 bytes; to fix: raise the limit to at least"
+		"CAP_IPC_LOCK" "nothing was mapped")
+	init_fails memlock_init_fails prlimit --memlock=16777216 "${NO_IPC_LOCK[@]}" \
+		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest
+}
+
+# Every spelling of --iova-mode that EAL's getopt_long accepts, and one
+# after 16 KiB of other arguments, reaches the plug-in: policy va cannot
+# work in PA mode, so rte_eal_init() fails. In VA mode the same runs.
+iova_mode_spellings_check()
+{
+	local long=() i out rc
+	for i in $(seq 800); do
+		long+=(--log-level=lib.eal:notice)
+	done
+	WANT=("policy va cannot work in EAL IOVA mode 'pa'")
+	init_fails iova_mode_eq "$TEST_APP" "${EAL[@]}" --iova-mode=pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_space "$TEST_APP" "${EAL[@]}" --iova-mode pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_prefix "$TEST_APP" "${EAL[@]}" --iova=pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_prefix_space "$TEST_APP" "${EAL[@]}" --iova pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_long_argv "$TEST_APP" "${EAL[@]}" "${long[@]}" --iova-mode=pa \
+		-a bus=iommufd,policy=va -- iommu_dump
+	out=$("$TEST_APP" "${EAL[@]}" --iova=va -a bus=iommufd,policy=va,attach=$NIC0 \
+		-- ioas_memseg_dma_autotest 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc = 0 ] && grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
+		echo "PASS iova_mode_va_works"
+	else
+		echo "FAIL iova_mode_va_works: policy va under --iova=va did not work (exit $rc)"
+	fi
+}
+
+# --iova-mode=va with DPDK memory above the 39-bit aperture: only found
+# once memory exists (probe), and rte_eal_init() fails there.
+iova_mode_va_outside_check()
+{
+	WANT=("cannot map DPDK memory with policy va" "lie outside the valid IOVA ranges" "0x7fffffffff]"
+		"--base-virtaddr")
+	init_fails eal_init_refuses_va_mode "$TEST_APP" "${EAL[@]}" --iova-mode=va \
+		--base-virtaddr=0x8000000000 -a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest
 }
 
 # Start the "serve" fixture as a primary with file prefix $1, further
@@ -373,6 +457,13 @@ vtd48)
 	run_case vtd48_pci_mp ethdev_secondary_payload_autotest pci_mp_check
 	run_case vtd48_testpmd "telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwd48 va
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
+	# Never silent: memory past RLIMIT_MEMLOCK, the IOVA mode's spellings.
+	run_case vtd48_memlock_init memlock_init_fails memlock_init_check
+	run_case vtd48_memlock_growth ioas_memlock_growth_autotest \
+		prlimit --memlock=$((96 << 20)) "${NO_IPC_LOCK[@]}" \
+		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memlock_growth_autotest
+	run_case vtd48_iova_mode_spellings "iova_mode_eq iova_mode_space iova_mode_prefix iova_mode_prefix_space iova_mode_long_argv iova_mode_va_works" \
+		iova_mode_spellings_check
 	stock_tests va -a bus=iommufd,attach=$NIC0
 	stock_tests pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
 	stock_tests window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
@@ -382,6 +473,7 @@ vtd39)
 	cdev_tests 39
 	policy_case vtd39_auto_va va -a bus=iommufd,attach=$NIC0
 	run_case vtd39_refuse_va eal_init_refuses_va eal_refuses_va_check
+	run_case vtd39_refuse_va_mode eal_init_refuses_va_mode iova_mode_va_outside_check
 	DEVARGS_EAL=("${EAL[@]}")
 	devargs_case devargs_other_driver "0000:00:11.0 is bound to e1000e: bind it to vfio-pci" \
 		bus=iommufd,attach=$NIC1

@@ -5,8 +5,14 @@
 /*
  * A mapping fault while DPDK adds memory cannot refuse the allocation, but
  * it is not lost: the range is recorded, counted, and rte_eal_iommu_check()
- * fails until the memory is freed. The fault is injected by the kernel
- * (fail-nth on this thread, CONFIG_FAULT_INJECTION + IOMMUFD_TEST).
+ * fails until the memory is freed; it is logged once per event, not once
+ * per segment. The fault is injected by the kernel (fail-nth on this
+ * thread, CONFIG_FAULT_INJECTION + IOMMUFD_TEST).
+ *
+ * Heap growth that pinning would take past RLIMIT_MEMLOCK is refused
+ * before it happens: the allocation fails, with one message naming the
+ * bytes needed, the limit and the fix (ioas_memlock_growth_autotest, run
+ * without CAP_IPC_LOCK under a small limit with a device attached).
  */
 
 #include <errno.h>
@@ -15,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+
 #include <rte_malloc.h>
 
 #include <rte_eal_iommu.h>
@@ -22,9 +30,35 @@
 #include "test.h"
 #include "test_util.h"
 
+/* Lines of log that contain what. */
+static unsigned int
+count_lines(const char *log, const char *what)
+{
+	unsigned int n = 0;
+	const char *p = log;
+
+	while (p != NULL && (p = strstr(p, what)) != NULL) {
+		n++;
+		p = strchr(p, '\n');
+	}
+	return n;
+}
+
+static void *big_alloc;
+static size_t big_len;
+
+static int
+alloc_big(void)
+{
+	big_alloc = rte_malloc("iommu_fault", big_len, 0);
+	return 0;
+}
+
 static int
 test_ioas_hotadd_fault(void)
 {
+	char *log = NULL;
+	unsigned int lines;
 	struct rte_eal_iommu_stats before, after;
 	struct rte_eal_iommu_failure f[8];
 	int nfail, ret;
@@ -36,9 +70,15 @@ test_ioas_hotadd_fault(void)
 	ret = test_fail_nth(1);
 	TEST_ASSERT(ret == 0, "fail-nth: %s (needs CONFIG_FAULT_INJECTION)",
 		strerror(-ret));
-	big = rte_malloc("iommu_fault", 64 << 20, 0);
+	big_len = 64 << 20;
+	test_capture_log(alloc_big, &log);
+	big = big_alloc;
 	test_fail_nth(0);
+	lines = count_lines(log, "is NOT DMA-able");
+	free(log);
 	TEST_ASSERT(big != NULL, "the allocation itself failed");
+	TEST_ASSERT(lines == 1, "%u ERR lines for one heap growth (one per event expected)",
+		lines);
 
 	rte_eal_iommu_stats_get(&after);
 	nfail = rte_eal_iommu_failures(f, RTE_DIM(f));
@@ -64,3 +104,86 @@ test_ioas_hotadd_fault(void)
 }
 
 REGISTER_IOMMU_TEST(ioas_hotadd_fault_autotest, test_ioas_hotadd_fault);
+
+/* VmPin of this process, in bytes. */
+static uint64_t
+pinned_bytes(void)
+{
+	unsigned long long kb = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		sscanf(line, "VmPin: %llu kB", &kb);
+	if (f != NULL)
+		fclose(f);
+	return (uint64_t)kb << 10;
+}
+
+/* Two allocations past the limit, at once. */
+static void *second_alloc;
+
+static int
+alloc_big_twice(void)
+{
+	alloc_big();
+	second_alloc = rte_malloc("iommu_fault", big_len, 0);
+	return 0;
+}
+
+static int
+test_ioas_memlock_growth(void)
+{
+	struct rte_eal_iommu_stats before, after;
+	unsigned int refused, named;
+	char *log = NULL, want[128];
+	struct rlimit rl;
+	uint64_t pinned;
+	void *small;
+
+	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
+		"needs the plug-in with all DPDK memory mapped");
+	TEST_ASSERT(getrlimit(RLIMIT_MEMLOCK, &rl) == 0, "getrlimit: %s", strerror(errno));
+	if (rl.rlim_cur == RLIM_INFINITY)
+		TEST_SKIP("RLIMIT_MEMLOCK is unlimited (run under prlimit --memlock=...)");
+	pinned = pinned_bytes();
+	if (pinned == 0)
+		TEST_SKIP("nothing pinned: run without CAP_IPC_LOCK with a device attached");
+	printf("RLIMIT_MEMLOCK %llu bytes, %" PRIu64 " pinned\n",
+		(unsigned long long)rl.rlim_cur, pinned);
+	TEST_ASSERT(pinned <= rl.rlim_cur, "more pinned than the limit allows");
+
+	/* Past the limit: refused before any page is allocated, twice. */
+	rte_eal_iommu_stats_get(&before);
+	big_len = rl.rlim_cur - pinned + (8 << 20);
+	test_capture_log(alloc_big_twice, &log);
+	refused = count_lines(log, "DPDK heap growth on socket");
+	snprintf(want, sizeof(want), "the limit is %llu bytes; to fix: raise the limit to at least",
+		(unsigned long long)rl.rlim_cur);
+	named = count_lines(log, want);
+	free(log);
+	rte_free(big_alloc);
+	rte_free(second_alloc);
+	TEST_ASSERT(big_alloc == NULL && second_alloc == NULL,
+		"%zu bytes past RLIMIT_MEMLOCK were allocated", big_len);
+	TEST_ASSERT(refused == 1 && named == 1,
+		"%u refusal lines, %u naming the limit and the fix: one of each expected",
+		refused, named);
+	rte_eal_iommu_stats_get(&after);
+	TEST_ASSERT(after.map_failures == before.map_failures && after.failed_bytes == 0,
+		"memory was added and failed to map instead of being refused");
+	TEST_ASSERT(rte_eal_iommu_check() == 0, "the refusal left memory that is not DMA-able");
+	TEST_ASSERT(pinned_bytes() == pinned, "pinned memory changed: %" PRIu64 " bytes now",
+		pinned_bytes());
+
+	/* Within the limit, growth still works and is DMA-able. */
+	if (rl.rlim_cur - pinned >= (4 << 20)) {
+		small = rte_malloc("iommu_fault", 2 << 20, 0);
+		TEST_ASSERT(small != NULL, "growth within RLIMIT_MEMLOCK failed");
+		TEST_ASSERT(rte_eal_iommu_check() == 0, "memory within the limit is not DMA-able");
+		rte_free(small);
+	}
+	return TEST_SUCCESS;
+}
+
+REGISTER_IOMMU_TEST(ioas_memlock_growth_autotest, test_ioas_memlock_growth);
