@@ -111,6 +111,24 @@ memlock_init_check()
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest
 }
 
+# The same limit with the NIC through the PCI bus: the start-up mapping is
+# not pinned (no device yet), the gate refuses the NIC (pinning would pass
+# the limit), saying so, and no PMD gets it.
+memlock_pci_check()
+{
+	local out rc
+	out=$(prlimit --memlock=16777216 "${NO_IPC_LOCK[@]}" "$TEST_APP" "${PCI_EAL[@]}" \
+		--file-prefix=vmpci -a $NIC0 -- iommu_dump 2>&1)
+	rc=$?
+	echo "$out"
+	if grep -q "$NIC0 is not given to a driver: attaching it to IOAS [0-9]* pins the [0-9]* bytes mapped there, and pinning [0-9]* more bytes exceeds RLIMIT_MEMLOCK: [0-9]* bytes needed .*the limit is 16777216 bytes; to fix: raise the limit to at least" <<<"$out" &&
+	   ! grep -q 'Probe PCI driver: net_\|Getting a vfio_dev_fd' <<<"$out"; then
+		echo "PASS memlock_pci_refused"
+	else
+		echo "FAIL memlock_pci_refused: the NIC was not refused with the RLIMIT_MEMLOCK message (exit $rc)"
+	fi
+}
+
 # Every spelling of --iova-mode that EAL's getopt_long accepts, and one
 # after 16 KiB of other arguments, reaches the plug-in: policy va cannot
 # work in PA mode, so rte_eal_init() fails. In VA mode the same runs.
@@ -430,6 +448,9 @@ mock)
 		bus=iommufd,attach=0000:00:1f.7
 	devargs_case devargs_two_owners "0000:00:1f.7 is given both with attach= (the application drives it through its cdev) and with pci=" \
 		bus=iommufd,attach=0000:00:1f.7,pci=0000:00:1f.7
+	# Never silent: every segment of a heap growth fails, one line says so.
+	run_case mock_fault_all ioas_hotadd_fault_all_autotest \
+		"$TEST_APP" "${EAL[@]}" -- ioas_hotadd_fault_all_autotest
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
 			env IOMMU_TEST_POLICY=$policy \
@@ -459,6 +480,7 @@ vtd48)
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
 	# Never silent: memory past RLIMIT_MEMLOCK, the IOVA mode's spellings.
 	run_case vtd48_memlock_init memlock_init_fails memlock_init_check
+	run_case vtd48_memlock_pci memlock_pci_refused memlock_pci_check
 	run_case vtd48_memlock_growth ioas_memlock_growth_autotest \
 		prlimit --memlock=$((96 << 20)) "${NO_IPC_LOCK[@]}" \
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memlock_growth_autotest

@@ -23,6 +23,7 @@
 
 #include <sys/resource.h>
 
+#include <rte_eal.h>
 #include <rte_malloc.h>
 
 #include <rte_eal_iommu.h>
@@ -104,6 +105,91 @@ test_ioas_hotadd_fault(void)
 }
 
 REGISTER_IOMMU_TEST(ioas_hotadd_fault_autotest, test_ioas_hotadd_fault);
+
+#define FAIL_IOMMUFD "/sys/kernel/debug/fail_iommufd/"
+
+static int
+write_file(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (f == NULL)
+		return -errno;
+	ok = fputs(value, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+/* Make every iommufd fault point fail for this thread (on), or none. */
+static int
+fail_all(int on)
+{
+	static const char *const attrs[][2] = {
+		{ FAIL_IOMMUFD "task-filter", "Y" }, { FAIL_IOMMUFD "probability", "100" },
+		{ FAIL_IOMMUFD "interval", "1" }, { FAIL_IOMMUFD "times", "-1" },
+		{ FAIL_IOMMUFD "verbose", "0" },
+	};
+	char path[64];
+	unsigned int i;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/make-it-fail", rte_gettid());
+	for (i = 0; on && i < RTE_DIM(attrs) && ret == 0; i++)
+		ret = write_file(attrs[i][0], attrs[i][1]);
+	if (ret == 0)
+		ret = write_file(path, on ? "1" : "0");
+	if (!on)
+		write_file(FAIL_IOMMUFD "probability", "0");
+	return ret;
+}
+
+/*
+ * Every mapping of one heap growth fails (the kernel's fail_iommufd for
+ * this thread): each segment is recorded, and the log has one line for
+ * the growth, not one per segment.
+ */
+static int
+test_ioas_hotadd_fault_all(void)
+{
+	struct rte_eal_iommu_stats before, after;
+	unsigned int lines;
+	char *log = NULL;
+	int nfail, ret;
+
+	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
+		"needs the plug-in with all DPDK memory mapped");
+	rte_eal_iommu_stats_get(&before);
+	ret = fail_all(1);
+	if (ret < 0) {
+		fail_all(0);
+		TEST_ASSERT(0, "fail_iommufd: %s (needs debugfs, CONFIG_FAULT_INJECTION_DEBUG_FS)",
+			strerror(-ret));
+	}
+	big_len = 64 << 20;
+	test_capture_log(alloc_big, &log);
+	fail_all(0);
+	lines = count_lines(log, "is NOT DMA-able");
+	free(log);
+	TEST_ASSERT(big_alloc != NULL, "the allocation itself failed");
+	rte_eal_iommu_stats_get(&after);
+	nfail = rte_eal_iommu_failures(NULL, 0);
+	printf("%d segments not DMA-able, %u log lines\n", nfail, lines);
+	TEST_ASSERT(nfail >= 2 && after.failed_bytes >= (uint64_t)nfail * (2 << 20),
+		"expected every segment of the growth to fail: %d failures, %" PRIu64 " bytes",
+		nfail, after.failed_bytes);
+	TEST_ASSERT(after.map_failures - before.map_failures >= (uint64_t)nfail,
+		"map failures not counted");
+	TEST_ASSERT(lines == 1, "%u log lines for one heap growth of %d failed segments",
+		lines, nfail);
+	TEST_ASSERT(rte_eal_iommu_check() == -EFAULT, "the check passes");
+	rte_free(big_alloc);
+	big_alloc = NULL;
+	TEST_ASSERT(rte_eal_iommu_failures(NULL, 0) == 0 && rte_eal_iommu_check() == 0,
+		"the failures outlived their memory");
+	return TEST_SUCCESS;
+}
+
+REGISTER_IOMMU_TEST(ioas_hotadd_fault_all_autotest, test_ioas_hotadd_fault_all);
 
 /* VmPin of this process, in bytes. */
 static uint64_t

@@ -12,8 +12,9 @@
  * chooses how DPDK memory gets its IOVAs and which vfio-pci devices to
  * attach through their VFIO cdev (iommufd_params.h). Parsing has no side
  * effects: it builds the configuration and refuses, while EAL still lets
- * a plug-in fail rte_eal_init(), what cannot work (predicted from sysfs
- * and EAL's arguments). The configuration is applied once, in scan, when
+ * a plug-in fail rte_eal_init(), what cannot work (predicted from sysfs;
+ * a forced --iova-mode is known only at probe, where a failure is made to
+ * fail rte_eal_init() too). The configuration is applied once, in scan, when
  * the process type is known and EAL's own files are open: the primary
  * opens its IOAS and attaches the devices, a secondary uses the primary's.
  * The bus then votes in the EAL IOVA-mode decision for what the policy
