@@ -482,7 +482,7 @@ vtd48)
 	run_case vtd48_memlock_init memlock_init_fails memlock_init_check
 	run_case vtd48_memlock_pci memlock_pci_refused memlock_pci_check
 	run_case vtd48_memlock_growth ioas_memlock_growth_autotest \
-		prlimit --memlock=$((96 << 20)) "${NO_IPC_LOCK[@]}" \
+		prlimit --memlock=$((160 << 20)) "${NO_IPC_LOCK[@]}" \
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memlock_growth_autotest
 	run_case vtd48_iova_mode_spellings "iova_mode_eq iova_mode_space iova_mode_prefix iova_mode_prefix_space iova_mode_long_argv iova_mode_va_works" \
 		iova_mode_spellings_check

@@ -221,6 +221,7 @@ static int
 test_ioas_memlock_growth(void)
 {
 	struct rte_eal_iommu_stats before, after;
+	struct rte_malloc_socket_stats heap;
 	unsigned int refused, named;
 	char *log = NULL, want[128];
 	struct rlimit rl;
@@ -241,7 +242,10 @@ test_ioas_memlock_growth(void)
 
 	/* Past the limit: refused before any page is allocated, twice. */
 	rte_eal_iommu_stats_get(&before);
-	big_len = rl.rlim_cur - pinned + (8 << 20);
+	TEST_ASSERT(rte_malloc_get_socket_stats(rte_socket_id(), &heap) == 0,
+		"no heap statistics");
+	/* More than the free heap holds: the heap must grow past the limit. */
+	big_len = heap.heap_freesz_bytes + (rl.rlim_cur - pinned) + (8 << 20);
 	test_capture_log(alloc_big_twice, &log);
 	refused = count_lines(log, "DPDK heap growth on socket");
 	snprintf(want, sizeof(want), "the limit is %llu bytes; to fix: raise the limit to at least",
@@ -262,13 +266,14 @@ test_ioas_memlock_growth(void)
 	TEST_ASSERT(pinned_bytes() == pinned, "pinned memory changed: %" PRIu64 " bytes now",
 		pinned_bytes());
 
-	/* Within the limit, growth still works and is DMA-able. */
-	if (rl.rlim_cur - pinned >= (4 << 20)) {
-		small = rte_malloc("iommu_fault", 2 << 20, 0);
-		TEST_ASSERT(small != NULL, "growth within RLIMIT_MEMLOCK failed");
-		TEST_ASSERT(rte_eal_iommu_check() == 0, "memory within the limit is not DMA-able");
-		rte_free(small);
-	}
+	/* Within the limit, growth (at most this much) still works and is DMA-able. */
+	TEST_ASSERT(heap.greatest_free_size + (4 << 20) <= rl.rlim_cur - pinned,
+		"the limit leaves no room to grow within it: run with a larger one");
+	small = rte_malloc("iommu_fault", heap.greatest_free_size + (2 << 20), 0);
+	TEST_ASSERT(small != NULL, "growth within RLIMIT_MEMLOCK failed");
+	TEST_ASSERT(rte_eal_iommu_check() == 0 && pinned_bytes() > pinned,
+		"memory within the limit is not DMA-able (pinned)");
+	rte_free(small);
 	return TEST_SUCCESS;
 }
 
