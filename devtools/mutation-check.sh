@@ -36,8 +36,8 @@ MUTANTS=(
 	"no_aperture_prediction@lib/eal_iommu/iommu_host.c@s/if \(aperture_last != 0 && aperture_last != UINT64_MAX\)/if (0)/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 	"init_not_failed@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_memlock_init@memlock_init_fails"
 	"init_not_failed_iova_mode@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_iova_mode_spellings@iova_mode_prefix"
-	"no_memlock_validator@lib/eal_iommu/iommu_mem_events.c@s/\tvalidators_start\(\);\n//@vtd48@vtd48_memlock_growth@ioas_memlock_growth_autotest"
-	"memlock_message_without_numbers@lib/eal_iommu/iommu_mem_startup.c@s/iommu_map_error_explain\(-ret, total, why, sizeof\(why\)\)/iommu_map_error_hint(-ret)/@vtd48@vtd48_memlock_init@memlock_init_fails"
+	"no_memlock_validator@lib/eal_iommu/iommu_mem_events.c@s/\tvalidators_start\(\);\n/\t(void)validators_start;\n/@vtd48@vtd48_memlock_growth@ioas_memlock_growth_autotest"
+	"memlock_message_without_numbers@lib/eal_iommu/iommu_mem_startup.c@s/iommu_map_error_explain\(-ret, total, why, sizeof\(why\)\)/(sizeof(why) ? iommu_map_error_hint(-ret) : why)/@vtd48@vtd48_memlock_init@memlock_init_fails"
 )
 
 MUTANT_DIR=$CACHE_DIR/mutants

@@ -247,7 +247,8 @@ test_ioas_memlock_growth(void)
 	/* More than the free heap holds: the heap must grow past the limit. */
 	big_len = heap.heap_freesz_bytes + (rl.rlim_cur - pinned) + (8 << 20);
 	test_capture_log(alloc_big_twice, &log);
-	refused = count_lines(log, "DPDK heap growth on socket");
+	/* The ERR line; the second refusal only at DEBUG ("... refused (RLIMIT_MEMLOCK)"). */
+	refused = count_lines(log, "refused, the allocation fails");
 	snprintf(want, sizeof(want), "the limit is %llu bytes; to fix: raise the limit to at least",
 		(unsigned long long)rl.rlim_cur);
 	named = count_lines(log, want);
