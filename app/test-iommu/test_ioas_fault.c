@@ -279,3 +279,20 @@ test_ioas_memlock_growth(void)
 }
 
 REGISTER_IOMMU_TEST(ioas_memlock_growth_autotest, test_ioas_memlock_growth);
+
+/*
+ * After a start-up mapping failure that could not fail rte_eal_init()
+ * (--no-shconf): the check must fail, and nothing is mapped.
+ */
+static int
+test_ioas_check_fails(void)
+{
+	TEST_ASSERT(rte_eal_iommu_is_open(), "needs the plug-in's IOAS");
+	TEST_ASSERT(rte_eal_iommu_check() == -EFAULT,
+		"rte_eal_iommu_check() does not fail with DPDK memory unmapped");
+	TEST_ASSERT(rte_eal_iommu_mapped_bytes() == 0, "%" PRIu64 " bytes mapped",
+		rte_eal_iommu_mapped_bytes());
+	return TEST_SUCCESS;
+}
+
+REGISTER_IOMMU_TEST(ioas_check_fails_autotest, test_ioas_check_fails);
