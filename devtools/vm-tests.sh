@@ -54,8 +54,12 @@ eal_refuses_va_check()
 		-a bus=iommufd,policy=va,attach=$NIC0 -- ioas_memseg_dma_autotest 2>&1)
 	rc=$?
 	echo "$out"
+	# Refused while parsing the devargs, from the prediction (not later, by
+	# the vote on the real ranges).
 	if [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
 	   grep -q 'cannot be DMA-mapped at IOVA = VA' <<<"$out" &&
+	   grep -q "valid IOVA ranges predicted for $NIC0: " <<<"$out" &&
+	   grep -q "Unable to parse device 'bus=iommufd" <<<"$out" &&
 	   grep -q 'VA \[0x8000000000,' <<<"$out" &&
 	   grep -q '0x7fffffffff\]' <<<"$out" &&
 	   grep -q -- '--iova-mode=pa' <<<"$out" && grep -q -- '--base-virtaddr' <<<"$out"; then
