@@ -37,6 +37,7 @@ MUTANTS=(
 	"init_not_failed@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_memlock_init@memlock_init_fails"
 	"init_not_failed_iova_mode@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_iova_mode_spellings@iova_mode_prefix"
 	"no_memlock_validator@lib/eal_iommu/iommu_mem_events.c@s/\tvalidators_start\(\);\n/\t(void)validators_start;\n/@vtd48@vtd48_memlock_growth@ioas_memlock_growth_autotest"
+	"report_every_segment@lib/eal_iommu/iommu_mem_events.c@s/\(va \+ off\), msl\), &af\);/(va + off), msl), \&af), report_added_failures_locked(\&af), af.segs = 0, reports.any = 0;/@mock@mock_fault_all@ioas_hotadd_fault_all_autotest"
 	"memlock_message_without_numbers@lib/eal_iommu/iommu_mem_startup.c@s/iommu_map_error_explain\(-ret, total, why, sizeof\(why\)\)/(sizeof(why) ? iommu_map_error_hint(-ret) : why)/@vtd48@vtd48_memlock_init@memlock_init_fails"
 )
 
