@@ -260,18 +260,20 @@ log_ioas(void)
 /*
  * Start-up went wrong after the last point where a plug-in may fail
  * rte_eal_init() cleanly: make it fail anyway, or say loudly that it could
- * not. Either way the gate gives no PCI device to a driver.
+ * not. With DPDK memory not DMA-able (unmapped) the gate gives no PCI
+ * device to a driver either way.
  */
 static void
-fail_init(const char *what)
+fail_init(const char *what, int unmapped)
 {
 	if (iommufd_vfio_mp_fail_init() == 0) {
-		BUS_LOG(ERR, "%s: rte_eal_init() fails (no device is given to a driver)",
-			what);
+		BUS_LOG(ERR, "%s: rte_eal_init() fails%s", what,
+			unmapped ? " (no device is given to a driver)" : "");
 		return;
 	}
-	BUS_LOG(ERR, "%s, and DPDK 22.11 gives the plug-in no way to fail rte_eal_init() without VFIO or with --no-shconf/--in-memory: no PCI device is given to a driver, rte_eal_iommu_check() fails; fix the cause and restart",
-		what);
+	BUS_LOG(ERR, "%s, and DPDK 22.11 gives the plug-in no way to fail rte_eal_init() without VFIO or with --no-shconf/--in-memory: %s; fix the cause and restart",
+		what, unmapped ? "no PCI device is given to a driver, rte_eal_iommu_check() fails" :
+		"the application must not count on that device");
 }
 
 static int
@@ -293,13 +295,13 @@ iommufd_bus_probe(void)
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "DPDK memory is NOT DMA-able through IOAS %u (see above)",
 			rte_eal_iommu_ioas_id());
-		fail_init(what);
+		fail_init(what, 1);
 		return ret;
 	}
 	ioas_device.driver = &ioas_driver;
 	log_ioas();
 	if (attach_failed) {
-		fail_init("a device given with attach= is not attached (see above)");
+		fail_init("a device given with attach= is not attached (see above)", 0);
 		return -ENODEV;
 	}
 	return 0;
