@@ -27,7 +27,7 @@ MUTANTS=(
 	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
 	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"
-	"no_early_refusal@lib/eal_iommu/iommu_policy.c@s/\t\{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_VA, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE \},\n//@vtd39@vtd39_refuse_va@eal_init_refuses_va"
+	"no_early_refusal@lib/eal_iommu/iommu_policy.c@s/\t\{ RTE_EAL_IOMMU_POLICY_VA, ANY, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE \},\n//@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 	"name_first_dropped@drivers/bus/iommufd/iommufd_bus.c@s/return da->bus_str != NULL \? da->bus_str : da->drv_str;/return da->bus_str;/@mock@mock_name_first@ioas_memseg_dma_autotest"
 	"gate_passes_all@drivers/bus/iommufd/iommufd_pci.c@s/if \(!managed\(pdev\) \|\| /if (1 || /@vtd48@vtd48_pci_payload@ethdev_payload_autotest"
 	"no_collision_check@lib/eal_iommu/iommu_pci_group.c@s/\tret = collides\(&d, &hit, &taken\);/\tret = 0 \&\& collides(\&d, \&hit, \&taken);/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
@@ -39,6 +39,11 @@ MUTANTS=(
 	"detach_leaks_fd@lib/eal_iommu/iommu_pci_device.c@s/\tclose\(dev->fd\);\n\tTAILQ_REMOVE/\tTAILQ_REMOVE/@vtd48@vtd48_stress@stress_hotplug_autotest"
 	"detach_no_reread_retry@lib/eal_iommu/iommu_pci_device.c@s/ < 0 && iommu_ioas_ranges_refresh_locked\(\) < 0\)/ < 0)/@vtd48@vtd48_fault_sweep@fault_sweep_autotest"
 	"no_aperture_prediction@lib/eal_iommu/iommu_host.c@s/if \(aperture_last != 0 && aperture_last != UINT64_MAX\)/if (0)/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
+	"init_not_failed@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_memlock_init@memlock_init_fails"
+	"init_not_failed_iova_mode@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_iova_mode_spellings@iova_mode_prefix"
+	"no_memlock_validator@lib/eal_iommu/iommu_mem_events.c@s/\tvalidators_start\(\);\n/\t(void)validators_start;\n/@vtd48@vtd48_memlock_growth@ioas_memlock_growth_autotest"
+	"report_every_segment@lib/eal_iommu/iommu_mem_events.c@s/\(va \+ off\), msl\), &af\);/(va + off), msl), \&af), report_added_failures_locked(\&af), af.segs = 0, reports.any = 0;/@mock@mock_fault_all@ioas_hotadd_fault_all_autotest"
+	"memlock_message_without_numbers@lib/eal_iommu/iommu_mem_startup.c@s/iommu_map_error_explain\(-ret, total, why, sizeof\(why\)\)/(sizeof(why) ? iommu_map_error_hint(-ret) : why)/@vtd48@vtd48_memlock_init@memlock_init_fails"
 )
 
 MUTANT_DIR=$CACHE_DIR/mutants

@@ -50,17 +50,22 @@ nic_hub_check()
 }
 
 # rte_eal_init() must fail, naming the VA, the ranges' end and the fixes,
-# when --iova-mode=va cannot work: DPDK memory placed above a 39-bit
-# aperture with --base-virtaddr (at its default 4 GiB base it fits).
+# when policy va cannot work: DPDK memory placed above a 39-bit aperture
+# with --base-virtaddr (at its default 4 GiB base it fits), predicted at
+# devargs time from the device's sysfs.
 eal_refuses_va_check()
 {
 	local out rc
-	out=$("$TEST_APP" "${EAL[@]}" --iova-mode=va --base-virtaddr=0x8000000000 \
-		-a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest 2>&1)
+	out=$("$TEST_APP" "${EAL[@]}" --base-virtaddr=0x8000000000 \
+		-a bus=iommufd,policy=va,attach=$NIC0 -- ioas_memseg_dma_autotest 2>&1)
 	rc=$?
 	echo "$out"
+	# Refused while parsing the devargs, from the prediction (not later, by
+	# the vote on the real ranges).
 	if [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
 	   grep -q 'cannot be DMA-mapped at IOVA = VA' <<<"$out" &&
+	   grep -q "valid IOVA ranges predicted for $NIC0: " <<<"$out" &&
+	   grep -q "Unable to parse device 'bus=iommufd" <<<"$out" &&
 	   grep -q 'VA \[0x8000000000,' <<<"$out" &&
 	   grep -q '0x7fffffffff\]' <<<"$out" &&
 	   grep -q -- '--iova-mode=pa' <<<"$out" && grep -q -- '--base-virtaddr' <<<"$out"; then
@@ -68,6 +73,119 @@ eal_refuses_va_check()
 	else
 		echo "FAIL eal_init_refuses_va: rte_eal_init did not fail with the message (exit $rc)"
 	fi
+}
+
+# "Never silent" (issue 9): when DPDK memory cannot be made DMA-able,
+# rte_eal_init() fails, or the allocation does; never a silent success.
+# Root without CAP_IPC_LOCK: iommufd charges pinned pages to RLIMIT_MEMLOCK.
+NO_IPC_LOCK=(setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock --)
+
+# init_fails NAME COMMAND...: rte_eal_init() must fail because the bus
+# made it fail, leaving nothing mapped or pinned; the plug-in's lines must
+# then contain each fixed string of the array WANT.
+init_fails()
+{
+	local name=$1 out rc w
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc = 0 ] || ! grep -q '^rte_eal_init failed' <<<"$out"; then
+		echo "FAIL $name: rte_eal_init did not fail (exit $rc)"
+		return
+	fi
+	for w in "${WANT[@]}" "rte_eal_init() fails"; do
+		if ! grep -E '^(IOMMUFD_BUS|EAL_IOMMU): ' <<<"$out" | grep -qF -- "$w"; then
+			echo "FAIL $name: no plug-in message '$w'"
+			return
+		fi
+	done
+	if ! grep -q '^after the failed rte_eal_init: VmPin:[[:space:]]*0 kB' <<<"$out" ||
+	   ! grep -q '^after the failed rte_eal_init: 0 bytes mapped in the IOAS' <<<"$out"; then
+		echo "FAIL $name: memory left pinned or mapped after the failure"
+	elif grep -q 'Probe PCI driver: net_' <<<"$out"; then
+		echo "FAIL $name: a PMD got a device"
+	else
+		echo "PASS $name"
+	fi
+}
+
+# Start-up memory (-m 64) past RLIMIT_MEMLOCK (16 MiB) with a device
+# attached: the start-up mapping fails, and so does rte_eal_init(), saying
+# the bytes needed, the limit and the fix.
+memlock_init_check()
+{
+	WANT=("exceeds RLIMIT_MEMLOCK: " "bytes needed" "the limit is 16777216 bytes; to fix: raise the limit to at least"
+		"CAP_IPC_LOCK" "nothing was mapped")
+	init_fails memlock_init_fails prlimit --memlock=16777216 "${NO_IPC_LOCK[@]}" \
+		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest
+}
+
+# The same limit with the NIC through the PCI bus: the start-up mapping is
+# not pinned (no device yet), the gate refuses the NIC (pinning would pass
+# the limit), saying so, and no PMD gets it.
+memlock_pci_check()
+{
+	local out rc
+	out=$(prlimit --memlock=16777216 "${NO_IPC_LOCK[@]}" "$TEST_APP" "${PCI_EAL[@]}" \
+		--file-prefix=vmpci -a $NIC0 -- iommu_dump 2>&1)
+	rc=$?
+	echo "$out"
+	if grep -q "$NIC0 is not given to a driver: attaching it to IOAS [0-9]* pins the [0-9]* bytes mapped there, and pinning [0-9]* more bytes exceeds RLIMIT_MEMLOCK: [0-9]* bytes needed .*the limit is 16777216 bytes; to fix: raise the limit to at least" <<<"$out" &&
+	   ! grep -q 'Probe PCI driver: net_\|Getting a vfio_dev_fd' <<<"$out"; then
+		echo "PASS memlock_pci_refused"
+	else
+		echo "FAIL memlock_pci_refused: the NIC was not refused with the RLIMIT_MEMLOCK message (exit $rc)"
+	fi
+}
+
+# Every spelling of --iova-mode that EAL's getopt_long accepts, and one
+# after 16 KiB of other arguments, reaches the plug-in: policy va cannot
+# work in PA mode, so rte_eal_init() fails. In VA mode the same runs.
+iova_mode_spellings_check()
+{
+	local long=() i out rc
+	for i in $(seq 800); do
+		long+=(--log-level=lib.eal:notice)
+	done
+	WANT=("policy va cannot work in EAL IOVA mode 'pa'")
+	init_fails iova_mode_eq "$TEST_APP" "${EAL[@]}" --iova-mode=pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_space "$TEST_APP" "${EAL[@]}" --iova-mode pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_prefix "$TEST_APP" "${EAL[@]}" --iova=pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_prefix_space "$TEST_APP" "${EAL[@]}" --iova pa -a bus=iommufd,policy=va -- iommu_dump
+	init_fails iova_mode_long_argv "$TEST_APP" "${EAL[@]}" "${long[@]}" --iova-mode=pa \
+		-a bus=iommufd,policy=va -- iommu_dump
+	# Without shared config EAL skips the step the bus uses to fail
+	# rte_eal_init(): it succeeds, but the log says so and the check fails.
+	out=$("$TEST_APP" "${EAL[@]}" --no-shconf --iova=pa -a bus=iommufd,policy=va \
+		-- ioas_check_fails_autotest 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc = 0 ] && grep -q '^PASS ioas_check_fails_autotest' <<<"$out" &&
+	   grep -q "^IOMMUFD_BUS: DPDK memory is NOT DMA-able through IOAS [0-9]* (see above), and DPDK 22.11 gives the plug-in no way to fail rte_eal_init() without VFIO or with --no-shconf/--in-memory" <<<"$out"; then
+		echo "PASS iova_mode_no_shconf_loud"
+	else
+		echo "FAIL iova_mode_no_shconf_loud: no loud message or the check passed (exit $rc)"
+	fi
+	out=$("$TEST_APP" "${EAL[@]}" --iova=va -a bus=iommufd,policy=va,attach=$NIC0 \
+		-- ioas_memseg_dma_autotest 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc = 0 ] && grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
+		echo "PASS iova_mode_va_works"
+	else
+		echo "FAIL iova_mode_va_works: policy va under --iova=va did not work (exit $rc)"
+	fi
+}
+
+# --iova-mode=va with DPDK memory above the 39-bit aperture: only found
+# once memory exists (probe), and rte_eal_init() fails there.
+iova_mode_va_outside_check()
+{
+	WANT=("cannot map DPDK memory with policy va" "lie outside the valid IOVA ranges" "0x7fffffffff]"
+		"--base-virtaddr")
+	init_fails eal_init_refuses_va_mode "$TEST_APP" "${EAL[@]}" --iova-mode=va \
+		--base-virtaddr=0x8000000000 -a bus=iommufd,attach=$NIC0 -- ioas_memseg_dma_autotest
 }
 
 # Start the "serve" fixture as a primary with file prefix $1, further
@@ -443,6 +561,9 @@ mock)
 		bus=iommufd,attach=0000:00:1f.7,pci=0000:00:1f.7
 	installed_stock_tests va
 	installed_stock_tests pa --iova-mode=pa -a bus=iommufd,policy=pa
+	# Never silent: every segment of a heap growth fails, one line says so.
+	run_case mock_fault_all ioas_hotadd_fault_all_autotest \
+		"$TEST_APP" "${EAL[@]}" -- ioas_hotadd_fault_all_autotest
 	for policy in pa window; do
 		run_case mock_policy_$policy ioas_policy_mock_autotest \
 			env IOMMU_TEST_POLICY=$policy \
@@ -485,6 +606,14 @@ vtd48)
 	# directory order): the gate still sees the NICs first.
 	run_case vtd48_gate_first "gate_first ethdev_payload_autotest" gate_first_check
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
+	# Never silent: memory past RLIMIT_MEMLOCK, the IOVA mode's spellings.
+	run_case vtd48_memlock_init memlock_init_fails memlock_init_check
+	run_case vtd48_memlock_pci memlock_pci_refused memlock_pci_check
+	run_case vtd48_memlock_growth ioas_memlock_growth_autotest \
+		prlimit --memlock=$((160 << 20)) "${NO_IPC_LOCK[@]}" \
+		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memlock_growth_autotest
+	run_case vtd48_iova_mode_spellings "iova_mode_eq iova_mode_space iova_mode_prefix iova_mode_prefix_space iova_mode_long_argv iova_mode_no_shconf_loud iova_mode_va_works" \
+		iova_mode_spellings_check
 	stock_tests va -a bus=iommufd,attach=$NIC0
 	stock_tests pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
 	stock_tests window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
@@ -494,6 +623,7 @@ vtd39)
 	cdev_tests 39
 	policy_case vtd39_auto_va va -a bus=iommufd,attach=$NIC0
 	run_case vtd39_refuse_va eal_init_refuses_va eal_refuses_va_check
+	run_case vtd39_refuse_va_mode eal_init_refuses_va_mode iova_mode_va_outside_check
 	DEVARGS_EAL=("${EAL[@]}")
 	devargs_case devargs_other_driver "0000:00:11.0 is bound to e1000e: bind it to vfio-pci" \
 		bus=iommufd,attach=$NIC1

@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inttypes.h>
+
 #include <rte_eal.h>
 #include <rte_errno.h>
+
+#include <rte_eal_iommu.h>
 
 #include "test.h"
 
@@ -62,6 +66,22 @@ run_test(const char *name)
 	return ret;
 }
 
+/* What a failed rte_eal_init() left: nothing mapped, nothing pinned. */
+static void
+report_after_failed_init(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "VmPin:", 6) == 0)
+			fprintf(stderr, "after the failed rte_eal_init: %s", line);
+	if (f != NULL)
+		fclose(f);
+	fprintf(stderr, "after the failed rte_eal_init: %" PRIu64 " bytes mapped in the IOAS\n",
+		rte_eal_iommu_mapped_bytes());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -73,6 +93,7 @@ main(int argc, char **argv)
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		report_after_failed_init();
 		return 1;
 	}
 	argc -= ret;

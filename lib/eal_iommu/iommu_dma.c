@@ -21,7 +21,7 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 		enum rte_eal_iommu_owner owner)
 {
 	uint64_t want = *iova;
-	char where[32];
+	char where[32], why[768];
 	int ret;
 
 	iommu_ioas_lock();
@@ -41,7 +41,7 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 		if (ret < 0)
 			IOMMU_LOG(ERR, "cannot map VA %p length 0x%zx at %s in IOAS %u: %s",
 				va, len, where, iommu_ioas.ioas_id,
-				iommu_map_error_hint(-ret));
+				iommu_map_error_explain(-ret, len, why, sizeof(why)));
 	}
 	iommu_ioas_unlock();
 	return ret < 0 ? iommu_set_rte_errno(ret) : 0;

@@ -105,38 +105,6 @@ iommu_host_predict_va_windows(uint64_t *base, uint64_t *len)
 	*len = types * per_type + GB;
 }
 
-enum rte_iova_mode
-iommu_host_requested_iova_mode(void)
-{
-	enum rte_iova_mode mode = RTE_IOVA_DC;
-	char buf[8192], *arg, *end;
-	size_t n;
-	FILE *f;
-
-	/* EAL keeps --iova-mode to itself until it decides: read argv. */
-	f = fopen("/proc/self/cmdline", "r");
-	if (f == NULL)
-		return RTE_IOVA_DC;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	end = buf + n;
-	for (arg = buf; arg < end; arg += strlen(arg) + 1) {
-		const char *value = NULL;
-
-		if (strcmp(arg, "--") == 0)
-			break;
-		if (strncmp(arg, "--iova-mode=", 12) == 0)
-			value = arg + 12;
-		else if (strcmp(arg, "--iova-mode") == 0 && arg + strlen(arg) + 1 < end)
-			value = arg + strlen(arg) + 1;
-		if (value != NULL)
-			mode = strcmp(value, "pa") == 0 ? RTE_IOVA_PA :
-				strcmp(value, "va") == 0 ? RTE_IOVA_VA : RTE_IOVA_DC;
-	}
-	return mode;
-}
-
 /*
  * The last IOVA an Intel VT-d IOMMU translates for a user (second-stage)
  * domain: the widest adjusted guest address width it supports up to 57

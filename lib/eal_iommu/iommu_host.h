@@ -7,9 +7,9 @@
 
 /*
  * What the machine tells before anything is opened: hugepage counts, the
- * VA windows DPDK will reserve, the IOVA mode asked for on the command
- * line, and what a device's IOMMU will reserve when it is attached (from
- * sysfs). Reads only: no side effects, no lock needed.
+ * VA windows DPDK will reserve, and what a device's IOMMU will reserve
+ * when it is attached (from sysfs). EAL's arguments are not read: the
+ * IOVA mode is known once EAL decides it (iommu_policy.c). Reads only: no side effects, no lock needed.
  */
 
 #include <stdint.h>
@@ -28,9 +28,6 @@ uint64_t iommu_host_hugepage_bytes(int socket, uint64_t page_sz);
  * within RTE_MAX_MEM_MB.
  */
 void iommu_host_predict_va_windows(uint64_t *base, uint64_t *len);
-
-/* --iova-mode as given on the command line; RTE_IOVA_DC if absent. */
-enum rte_iova_mode iommu_host_requested_iova_mode(void);
 
 /*
  * Take out of set what attaching PCI device name will reserve: everything

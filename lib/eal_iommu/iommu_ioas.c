@@ -111,6 +111,9 @@ iommu_ioas_ranges_refresh_locked(void)
 			iommu_ioas.ioas_id, strerror(-ret));
 		return ret;
 	}
+	if (iommu_ioas.ranges.count == 0)
+		IOMMU_LOG(WARNING, "IOAS %u has no valid IOVA range: nothing can be mapped (the attached devices reserve every IOVA)",
+			iommu_ioas.ioas_id);
 	IOMMU_LOG(DEBUG, "IOAS %u valid IOVA ranges: %s (alignment 0x%" PRIx64 ")",
 		iommu_ioas.ioas_id,
 		iova_ranges_format(&iommu_ioas.ranges, buf, sizeof(buf)),

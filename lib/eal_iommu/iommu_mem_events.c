@@ -3,15 +3,21 @@
  */
 
 /*
- * Memory DPDK adds or frees after the start-up mapping (primary). EAL's
- * memory events cannot veto an allocation: memory that cannot be mapped
- * is recorded (iommu_status.h), logged and counted, and
- * rte_eal_iommu_check() fails until it is freed.
+ * Memory DPDK adds or frees after the start-up mapping (primary). Heap
+ * growth that pinning would take past RLIMIT_MEMLOCK is refused before it
+ * happens (an allocation validator): the allocation fails. EAL's memory
+ * events cannot veto an allocation: memory that still cannot be mapped is
+ * recorded (iommu_status.h), counted and logged (one line per event, at
+ * most one every REPORT_INTERVAL_S), and rte_eal_iommu_check() fails until
+ * it is freed.
+ *
+ * State (iommu_ioas.lock): the report limiter.
  */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_eal.h>
 #include <rte_memory.h>
@@ -19,13 +25,54 @@
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_mem.h"
+#include "iommu_pci_device.h"
+#include "iommu_pci_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
 #define MEM_EVENT_NAME "eal_iommu"
+#define VALIDATOR_NAME "eal_iommu_memlock"
+#define REPORT_INTERVAL_S 10
+
+/* Run-time failure reports: at most one ERR line per REPORT_INTERVAL_S. */
+static struct {
+	int any;
+	struct timespec last;
+	unsigned int suppressed;
+} reports;
+
+/*
+ * May a report be logged now? If not it is counted; *suppressed gets the
+ * reports held back since the last one logged.
+ */
+static int
+report_allowed_locked(unsigned int *suppressed)
+{
+	struct timespec now;
+
+	iommu_ioas_assert_locked();
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (reports.any && now.tv_sec - reports.last.tv_sec < REPORT_INTERVAL_S) {
+		reports.suppressed++;
+		return 0;
+	}
+	reports.any = 1;
+	reports.last = now;
+	*suppressed = reports.suppressed;
+	reports.suppressed = 0;
+	return 1;
+}
+
+/* The memory added by one event that could not be mapped. */
+struct added_failures {
+	unsigned int segs;
+	uint64_t bytes;
+	uint64_t first_va;
+	int first_err; /* 0: outside the list's IOVA window */
+};
 
 static void
-dpdk_segment_added(struct rte_memseg *ms)
+dpdk_segment_added(struct rte_memseg *ms, struct added_failures *af)
 {
 	uint64_t iova = iommu_policy_segment_iova_locked(ms);
 	int ret;
@@ -33,16 +80,41 @@ dpdk_segment_added(struct rte_memseg *ms)
 	ret = iommu_map_fixed_locked(ms->addr_64, ms->len, iova,
 		RTE_EAL_IOMMU_OWNER_DPDK);
 	if (ret < 0) {
-		IOMMU_LOG(ERR, "DPDK memory added at VA 0x%" PRIx64 " length 0x%zx is NOT DMA-able: mapping it (policy %s) failed: %s",
-			ms->addr_64, ms->len,
-			rte_eal_iommu_policy_name(iommu_policy_current_locked()),
-			iova == RTE_BAD_IOVA ? "outside its memory segment list's IOVA window" :
-			iommu_map_error_hint(-ret));
+		if (af->segs++ == 0) {
+			af->first_va = ms->addr_64;
+			af->first_err = iova == RTE_BAD_IOVA ? 0 : -ret;
+		}
+		af->bytes += ms->len;
 		iommu_status_record_failure_locked(ms->addr_64, ms->len, -ret,
 			RTE_EAL_IOMMU_OWNER_DPDK);
 		iova = RTE_BAD_IOVA;
 	}
 	iommu_policy_segment_publish_locked(ms, iova);
+}
+
+/* One line for the memory one event added and could not map. */
+static void
+report_added_failures_locked(const struct added_failures *af)
+{
+	struct rte_eal_iommu_stats stats;
+	unsigned int suppressed = 0;
+	char why[768];
+
+	if (af->segs == 0)
+		return;
+	if (!report_allowed_locked(&suppressed)) {
+		IOMMU_LOG(DEBUG, "DPDK memory added at VA 0x%" PRIx64 " (%u segments, %" PRIu64 " bytes) is NOT DMA-able",
+			af->first_va, af->segs, af->bytes);
+		return;
+	}
+	iommu_status_stats_locked(&stats);
+	IOMMU_LOG(ERR, "DPDK memory added at VA 0x%" PRIx64 " (%u segments, %" PRIu64 " bytes) is NOT DMA-able: mapping it (policy %s) failed: %s; %" PRIu64 " bytes are not DMA-able now (rte_eal_iommu_check() fails until they are freed)%s",
+		af->first_va, af->segs, af->bytes,
+		rte_eal_iommu_policy_name(iommu_policy_current_locked()),
+		af->first_err == 0 ? "outside its memory segment list's IOVA window" :
+		iommu_map_error_explain(af->first_err, af->bytes, why, sizeof(why)),
+		stats.failed_bytes,
+		suppressed > 0 ? "; earlier reports held back, see the counters" : "");
 }
 
 /*
@@ -74,8 +146,12 @@ external_added(const struct rte_memseg_list *msl, uint64_t va, uint64_t len)
 			&iova);
 	}
 	if (ret < 0) {
-		IOMMU_LOG(ERR, "external memory added at VA 0x%" PRIx64 " length 0x%" PRIx64 " is NOT DMA-able: %s",
-			va, len, iommu_map_error_hint(-ret));
+		unsigned int suppressed = 0;
+		char why[768];
+
+		if (report_allowed_locked(&suppressed))
+			IOMMU_LOG(ERR, "external memory added at VA 0x%" PRIx64 " length 0x%" PRIx64 " is NOT DMA-able: %s",
+				va, len, iommu_map_error_explain(-ret, len, why, sizeof(why)));
 		iommu_status_record_failure_locked(va, len, -ret,
 			RTE_EAL_IOMMU_OWNER_EXTERNAL);
 		return;
@@ -117,19 +193,105 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 	} else if (msl->external) {
 		external_added(msl, va, len);
 	} else {
+		struct added_failures af = { .segs = 0 };
+
 		for (off = 0; off < len; off += msl->page_sz)
 			dpdk_segment_added(rte_mem_virt2memseg(
-				(void *)(uintptr_t)(va + off), msl));
+				(void *)(uintptr_t)(va + off), msl), &af);
+		report_added_failures_locked(&af);
 	}
 	iommu_map_batch_end_locked();
 out:
 	iommu_ioas_unlock();
 }
 
+struct socket_bytes {
+	int socket;
+	uint64_t bytes;
+};
+
+static int
+add_socket_bytes(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct socket_bytes *sb = arg;
+
+	if (!msl->external && msl->socket_id == sb->socket)
+		sb->bytes += ms->len;
+	return 0;
+}
+
+/* Pinned and charged: a device (a domain) is attached. */
+static int
+mappings_pinned_locked(void)
+{
+	return iommu_pci_device_count_locked() > 0 ||
+		iommu_pci_group_device_count_locked() > 0;
+}
+
+/*
+ * EAL asks before it grows the heap of socket to new_len bytes (EAL's
+ * memory hotplug lock held, so DPDK memory cannot change meanwhile):
+ * refuse when pinning the new memory would exceed RLIMIT_MEMLOCK. The
+ * kernel charges all of this user's processes, of which only this one is
+ * known here: a refusal is certain, an acceptance is not.
+ */
+static int
+memlock_validator(int socket, size_t cur_limit, size_t new_len)
+{
+	struct socket_bytes sb = { .socket = socket, .bytes = 0 };
+	unsigned int suppressed = 0;
+	const char *why = NULL;
+	char buf[768];
+	uint64_t more;
+
+	RTE_SET_USED(cur_limit);
+	rte_memseg_walk_thread_unsafe(add_socket_bytes, &sb);
+	if (new_len <= sb.bytes)
+		return 0;
+	more = new_len - sb.bytes;
+	iommu_ioas_lock();
+	if (iommu_policy_applied_locked() && mappings_pinned_locked())
+		why = iommu_status_memlock_explain(more, buf, sizeof(buf));
+	if (why != NULL && report_allowed_locked(&suppressed))
+		IOMMU_LOG(ERR, "DPDK heap growth on socket %d refused, the allocation fails: %s%s",
+			socket, why,
+			suppressed > 0 ? "; earlier reports held back" : "");
+	else if (why != NULL)
+		IOMMU_LOG(DEBUG, "DPDK heap growth on socket %d by %" PRIu64 " bytes refused (RLIMIT_MEMLOCK)",
+			socket, more);
+	iommu_ioas_unlock();
+	return why != NULL ? -1 : 0;
+}
+
+/* Refuse heap growth past RLIMIT_MEMLOCK on every socket DPDK has. */
+static void
+validators_start(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_mem_alloc_validator_register(VALIDATOR_NAME, memlock_validator,
+				rte_socket_id_by_idx(i), 0) < 0 && rte_errno != EEXIST)
+			IOMMU_LOG(WARNING, "cannot watch heap growth on socket %d against RLIMIT_MEMLOCK (%s): growth past it will be refused by the kernel only",
+				rte_socket_id_by_idx(i), rte_strerror(rte_errno));
+}
+
+static void
+validators_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		rte_mem_alloc_validator_unregister(VALIDATOR_NAME,
+			rte_socket_id_by_idx(i));
+}
+
 int
 iommu_mem_events_start(void)
 {
 	iommu_ioas_assert_unlocked();
+	validators_start();
 	if (rte_mem_event_callback_register(MEM_EVENT_NAME, mem_event, NULL) == 0 ||
 	    rte_errno == EEXIST)
 		return 0;
@@ -145,4 +307,5 @@ iommu_mem_events_stop(void)
 {
 	iommu_ioas_assert_unlocked();
 	rte_mem_event_callback_unregister(MEM_EVENT_NAME, NULL);
+	validators_stop();
 }

@@ -81,19 +81,19 @@ static int
 map_segments(struct iommu_dpdk_memory *mem)
 {
 	unsigned int i, done;
+	uint64_t total = 0;
+	char why[768];
 	int ret = 0;
 
+	for (i = 0; i < mem->nsegs; i++)
+		total += mem->segs[i].ms->len;
 	for (i = 0; i < mem->nsegs; i++) {
 		const struct iommu_segment *s = &mem->segs[i];
 
 		ret = iommu_map_fixed_locked(s->ms->addr_64, s->ms->len, s->iova,
 			RTE_EAL_IOMMU_OWNER_DPDK);
-		if (ret < 0) {
-			IOMMU_LOG(ERR, "cannot map VA 0x%" PRIx64 " length 0x%zx at IOVA 0x%" PRIx64 " in IOAS %u: %s; nothing was mapped",
-				s->ms->addr_64, s->ms->len, s->iova, iommu_ioas.ioas_id,
-				iommu_map_error_hint(-ret));
+		if (ret < 0)
 			break;
-		}
 	}
 	if (i == mem->nsegs)
 		return 0;
@@ -102,6 +102,11 @@ map_segments(struct iommu_dpdk_memory *mem)
 				mem->segs[done].ms->len) < 0)
 			IOMMU_LOG(ERR, "cannot undo the mapping at VA 0x%" PRIx64,
 				mem->segs[done].ms->addr_64);
+	/* Undone: what is pinned now is what was pinned before. */
+	IOMMU_LOG(ERR, "cannot map DPDK memory (%u segments, %" PRIu64 " bytes) in IOAS %u: segment %u of them, VA 0x%" PRIx64 " length 0x%zx at IOVA 0x%" PRIx64 ", failed: %s; nothing was mapped",
+		mem->nsegs, total, iommu_ioas.ioas_id, i, mem->segs[i].ms->addr_64,
+		mem->segs[i].ms->len, mem->segs[i].iova,
+		iommu_map_error_explain(-ret, total, why, sizeof(why)));
 	return ret;
 }
 

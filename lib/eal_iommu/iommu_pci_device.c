@@ -19,7 +19,9 @@
 #include "rte_eal_iommu.h"
 #include "eal_iommu_driver.h"
 #include "iommu_ioas.h"
+#include "iommu_map.h"
 #include "iommu_pci_device.h"
+#include "iommu_status.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
 #define VFIO_DEVICES "/dev/vfio/devices"
@@ -173,7 +175,17 @@ bind_and_attach(struct iommu_pci_device *dev)
 	if (ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
 		int err = errno;
 
-		if (err == EADDRINUSE)
+		if (err == ENOMEM && TAILQ_EMPTY(&devices)) {
+			struct rte_eal_iommu_stats stats;
+			char why[768];
+
+			/* The first device pins every mapping. */
+			iommu_map_stats_locked(&stats);
+			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u, which pins the %" PRIu64 " bytes mapped there: %s",
+				dev->name, iommu_ioas.ioas_id, stats.mapped_bytes,
+				iommu_map_error_explain(err, stats.mapped_bytes, why,
+					sizeof(why)));
+		} else if (err == EADDRINUSE)
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: its reserved IOVA regions (e.g. the MSI window) or its aperture collide with IOVAs this process uses (mappings or DPDK's IOVA windows); the device was not attached and nothing changed",
 				dev->name, iommu_ioas.ioas_id);
 		else

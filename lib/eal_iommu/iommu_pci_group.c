@@ -294,6 +294,20 @@ admit_locked(const char *name)
 	}
 	if (ret < 0)
 		return ret;
+	if (nadmitted == 0 && iommu_pci_device_count_locked() == 0) {
+		struct rte_eal_iommu_stats stats;
+		const char *why;
+		char buf[768];
+
+		/* The first device attached pins every mapping. */
+		iommu_map_stats_locked(&stats);
+		why = iommu_status_memlock_explain(stats.mapped_bytes, buf, sizeof(buf));
+		if (why != NULL) {
+			IOMMU_LOG(ERR, "%s is not given to a driver: attaching it to IOAS %u pins the %" PRIu64 " bytes mapped there, and %s",
+				name, iommu_ioas.ioas_id, stats.mapped_bytes, why);
+			return -ENOMEM;
+		}
+	}
 	if (find_group(d.group) == NULL) {
 		ret = bridge_group(d.group, name);
 		if (ret < 0)

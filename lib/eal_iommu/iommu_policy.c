@@ -61,7 +61,7 @@ static const struct decision {
 	{ RTE_EAL_IOMMU_POLICY_WINDOW, RTE_IOVA_VA, ANY, ANY, ANY, IOMMU_POLICY_NEEDS_PA_MODE },
 	{ RTE_EAL_IOMMU_POLICY_WINDOW, ANY, ANY, 0, ANY, IOMMU_POLICY_NO_PHYS },
 	{ RTE_EAL_IOMMU_POLICY_WINDOW, ANY, ANY, ANY, SAME, IOMMU_POLICY_OK },
-	/* auto: va when DPDK's VA fits, else pa; an IOVA mode asked for decides. */
+	/* auto: va when DPDK's VA fits, else pa; an IOVA mode in force decides. */
 	{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_PA, ANY, 0, ANY, IOMMU_POLICY_NO_PHYS },
 	{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_PA, ANY, ANY, RTE_EAL_IOMMU_POLICY_PA, IOMMU_POLICY_OK },
 	{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_VA, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE },
@@ -213,13 +213,22 @@ report_refusal(enum rte_eal_iommu_policy req, enum iommu_policy_refusal why,
 	return -EINVAL;
 }
 
-/* The vote of the table for req given ranges (real or predicted); logs a refusal. */
+/*
+ * The vote of the table for req given ranges (real or predicted); logs a
+ * refusal. The IOVA mode counts as "EAL may choose": EAL asks the buses
+ * (get_iommu_class) only when no --iova-mode was given, and before that
+ * (devargs) nothing but argv would tell, which is not read (an
+ * application may pass rte_eal_init() an argv of its own, and getopt_long
+ * accepts many spellings). A mode forced with --iova-mode is checked when
+ * EAL has decided it, at map time (iommu_policy_resolve_locked()), and a
+ * refusal then makes the bus fail rte_eal_init().
+ */
 static int
 vote(enum rte_eal_iommu_policy req, const struct iova_ranges *ranges,
 		const char *ranges_what, enum rte_iova_mode *mode)
 {
 	struct iommu_policy_facts f = {
-		.mode = iommu_host_requested_iova_mode(),
+		.mode = RTE_IOVA_DC,
 		.phys = rte_eal_using_phys_addrs(),
 	};
 	enum rte_eal_iommu_policy eff = RTE_EAL_IOMMU_POLICY_AUTO;

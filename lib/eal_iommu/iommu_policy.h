@@ -34,7 +34,7 @@ enum iommu_policy_refusal {
 
 /* What the decision depends on. */
 struct iommu_policy_facts {
-	enum rte_iova_mode mode; /* the EAL IOVA mode asked for or in force; DC: EAL may choose */
+	enum rte_iova_mode mode; /* the EAL IOVA mode in force; DC: EAL may choose */
 	int va_fits; /* DPDK's VA windows lie inside the valid IOVA ranges */
 	int phys; /* physical addresses are available (PA mode can work) */
 };

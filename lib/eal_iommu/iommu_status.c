@@ -6,8 +6,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <rte_eal_memconfig.h>
 #include <rte_memory.h>
@@ -43,7 +45,7 @@ iommu_map_error_hint(int err)
 {
 	switch (err) {
 	case ENOMEM:
-		return "out of memory, or pinned memory exceeds RLIMIT_MEMLOCK (raise 'ulimit -l')";
+		return "out of memory in the kernel";
 	case EINVAL:
 		return "the IOVA is reserved or misaligned";
 	case EEXIST:
@@ -57,6 +59,63 @@ iommu_map_error_hint(int err)
 	default:
 		return strerror(err);
 	}
+}
+
+#define CAP_IPC_LOCK_BIT 14 /* linux/capability.h */
+
+void
+iommu_status_memlock(struct iommu_memlock *m)
+{
+	unsigned long long cap = 0, pin_kb = 0;
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	char line[256];
+	FILE *f;
+
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	m->limit = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur;
+	f = fopen("/proc/self/status", "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "CapEff: %llx", &cap) != 1)
+			sscanf(line, "VmPin: %llu kB", &pin_kb);
+	if (f != NULL)
+		fclose(f);
+	m->pinned = (uint64_t)pin_kb << 10;
+	m->charged = !(cap & (1ULL << CAP_IPC_LOCK_BIT)) && m->limit != UINT64_MAX;
+}
+
+const char *
+iommu_status_memlock_explain(uint64_t len, char *buf, size_t size)
+{
+	struct iommu_memlock m;
+	uint64_t need;
+
+	iommu_status_memlock(&m);
+	need = m.pinned + len;
+	if (!m.charged || need <= m.limit)
+		return NULL;
+	snprintf(buf, size, "pinning %" PRIu64 " more bytes exceeds RLIMIT_MEMLOCK: %" PRIu64 " bytes needed (%" PRIu64 " pinned already by this process; the kernel charges all processes of this user), the limit is %" PRIu64 " bytes; to fix: raise the limit to at least %" PRIu64 " bytes ('ulimit -l %" PRIu64 "' in kB, 'prlimit --memlock=%" PRIu64 "', memlock in /etc/security/limits.conf, LimitMEMLOCK= for a systemd service), or run with CAP_IPC_LOCK (not charged), or use less DPDK memory (-m)",
+		len, need, m.pinned, m.limit, need, (need + 1023) >> 10, need);
+	return buf;
+}
+
+const char *
+iommu_map_error_explain(int err, uint64_t len, char *buf, size_t size)
+{
+	struct iommu_memlock m;
+	const char *memlock;
+
+	if (err != ENOMEM)
+		return iommu_map_error_hint(err);
+	memlock = iommu_status_memlock_explain(len, buf, size);
+	if (memlock != NULL)
+		return memlock;
+	iommu_status_memlock(&m);
+	if (!m.charged)
+		return iommu_map_error_hint(err);
+	/* Within the limit for this process: the user's other processes pin too. */
+	snprintf(buf, size, "out of memory, or pinning %" PRIu64 " more bytes exceeds RLIMIT_MEMLOCK together with what this user's other processes pin (the limit is %" PRIu64 " bytes, this process pins %" PRIu64 "); to fix: raise the limit above %" PRIu64 " bytes plus their share ('ulimit -l', 'prlimit --memlock=', memlock in /etc/security/limits.conf), or run with CAP_IPC_LOCK",
+		len, m.limit, m.pinned, m.pinned + len);
+	return buf;
 }
 
 void

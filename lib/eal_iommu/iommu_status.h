@@ -10,6 +10,7 @@
  * is not (its mapping failed), and the check. Needs iommu_ioas.lock.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rte_eal_iommu.h"
@@ -48,5 +49,30 @@ const char *iommu_owner_name(enum rte_eal_iommu_owner owner);
 
 /* A short hint for an errno from IOMMU_IOAS_MAP. */
 const char *iommu_map_error_hint(int err);
+
+/*
+ * RLIMIT_MEMLOCK as the kernel applies it to iommufd's pinned pages: it
+ * charges them to the user (all of its processes) unless the process has
+ * CAP_IPC_LOCK. Read from getrlimit() and /proc/self/status: no lock.
+ */
+struct iommu_memlock {
+	int charged; /* no CAP_IPC_LOCK and a finite limit */
+	uint64_t limit; /* bytes; UINT64_MAX if unlimited */
+	uint64_t pinned; /* bytes pinned by this process now (VmPin) */
+};
+
+void iommu_status_memlock(struct iommu_memlock *m);
+
+/*
+ * If pinning len more bytes exceeds RLIMIT_MEMLOCK, write into buf the
+ * bytes needed, the current limit and the fix, and return buf; else NULL.
+ */
+const char *iommu_status_memlock_explain(uint64_t len, char *buf, size_t size);
+
+/*
+ * The hint for err from mapping len bytes: the RLIMIT_MEMLOCK explanation
+ * when ENOMEM is the limit's doing, else iommu_map_error_hint(err).
+ */
+const char *iommu_map_error_explain(int err, uint64_t len, char *buf, size_t size);
 
 #endif /* IOMMU_STATUS_H */

@@ -43,6 +43,14 @@ iommufd_destroy(int fd, uint32_t id)
 	return iommufd_call(fd, IOMMU_DESTROY, &cmd);
 }
 
+/*
+ * At most this many valid IOVA ranges are read (and this many EMSGSIZE
+ * retries made): an IOAS has a handful (the aperture's ends, the MSI
+ * window, RMRRs), far fewer than this.
+ */
+#define IOVA_RANGES_MAX 4096
+#define IOVA_RANGES_TRIES 4
+
 int
 iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set)
 {
@@ -51,28 +59,35 @@ iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set)
 		.ioas_id = ioas_id,
 	};
 	struct iova_range *buf = NULL;
-	unsigned int capacity = 8;
-	int ret;
+	unsigned int capacity = 8, tries;
+	int ret = -EMSGSIZE;
 
-	/* The count can change between calls: retry until the buffer fits. */
-	for (;;) {
-		struct iova_range *grown = realloc(buf, sizeof(*buf) * capacity);
+	/* The count can change between calls: retry, a bounded number of times. */
+	for (tries = 0; tries < IOVA_RANGES_TRIES && ret == -EMSGSIZE; tries++) {
+		struct iova_range *grown;
 
+		if (capacity == 0 || capacity > IOVA_RANGES_MAX) {
+			ret = -E2BIG;
+			break;
+		}
+		grown = realloc(buf, sizeof(*buf) * capacity);
 		if (grown == NULL) {
-			free(buf);
-			return -ENOMEM;
+			ret = -ENOMEM;
+			break;
 		}
 		buf = grown;
 		cmd.num_iovas = capacity;
 		cmd.allowed_iovas = (uintptr_t)buf;
 		ret = iommufd_call(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
-		if (ret != -EMSGSIZE)
-			break;
-		capacity = cmd.num_iovas;
+		if (ret == -EMSGSIZE)
+			capacity = cmd.num_iovas;
 	}
+	/* Zero ranges is an answer (an empty set: nothing can be mapped). */
+	if (ret == 0 && cmd.num_iovas > capacity)
+		ret = -EPROTO;
 	if (ret != 0) {
 		free(buf);
-		return ret;
+		return ret == -EMSGSIZE ? -EAGAIN : ret;
 	}
 	free(set->ranges);
 	set->ranges = buf;

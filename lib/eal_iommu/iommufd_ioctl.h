@@ -20,7 +20,10 @@ int iommufd_destroy(int fd, uint32_t id);
 
 /*
  * Read the IOAS's valid ranges into set, growing set->ranges (malloc'd,
- * owned by set) as the kernel asks. On failure set is unchanged.
+ * owned by set) as the kernel asks, at most a few times and to a bounded
+ * count. 0 (possibly an empty set), -EAGAIN (the count kept changing),
+ * -E2BIG (an absurd count), -ENOMEM, or the kernel's -errno; on failure
+ * set is unchanged.
  */
 int iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set);
 

@@ -12,8 +12,9 @@
  * chooses how DPDK memory gets its IOVAs and which vfio-pci devices to
  * attach through their VFIO cdev (iommufd_params.h). Parsing has no side
  * effects: it builds the configuration and refuses, while EAL still lets
- * a plug-in fail rte_eal_init(), what cannot work (predicted from sysfs
- * and EAL's arguments). The configuration is applied once, in scan, when
+ * a plug-in fail rte_eal_init(), what cannot work (predicted from sysfs;
+ * a forced --iova-mode is known only at probe, where a failure is made to
+ * fail rte_eal_init() too). The configuration is applied once, in scan, when
  * the process type is known and EAL's own files are open: the primary
  * opens its IOAS and attaches the devices, a secondary uses the primary's.
  * The bus then votes in the EAL IOVA-mode decision for what the policy
@@ -25,6 +26,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +46,7 @@
 #include "iommufd_bus_log.h"
 #include "iommufd_params.h"
 #include "iommufd_pci.h"
+#include "iommufd_vfio_mp.h"
 
 RTE_LOG_REGISTER_DEFAULT(iommufd_bus_logtype, INFO);
 
@@ -254,9 +257,29 @@ log_ioas(void)
 		rte_eal_iommu_ioas_id(), rte_eal_iommu_mapped_bytes());
 }
 
+/*
+ * Start-up went wrong after the last point where a plug-in may fail
+ * rte_eal_init() cleanly: make it fail anyway, or say loudly that it could
+ * not. With DPDK memory not DMA-able (unmapped) the gate gives no PCI
+ * device to a driver either way.
+ */
+static void
+fail_init(const char *what, int unmapped)
+{
+	if (iommufd_vfio_mp_fail_init() == 0) {
+		BUS_LOG(ERR, "%s: rte_eal_init() fails%s", what,
+			unmapped ? " (no device is given to a driver)" : "");
+		return;
+	}
+	BUS_LOG(ERR, "%s, and DPDK 22.11 gives the plug-in no way to fail rte_eal_init() without VFIO or with --no-shconf/--in-memory: %s; fix the cause and restart",
+		what, unmapped ? "no PCI device is given to a driver, rte_eal_iommu_check() fails" :
+		"the application must not count on that device");
+}
+
 static int
 iommufd_bus_probe(void)
 {
+	char what[128];
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
@@ -270,14 +293,15 @@ iommufd_bus_probe(void)
 		return 0;
 	ret = rte_eal_iommu_map_dpdk_memory();
 	if (ret < 0) {
-		BUS_LOG(ERR, "DPDK memory is NOT DMA-able through IOAS %u (see above); rte_eal_iommu_check() fails",
+		snprintf(what, sizeof(what), "DPDK memory is NOT DMA-able through IOAS %u (see above)",
 			rte_eal_iommu_ioas_id());
+		fail_init(what, 1);
 		return ret;
 	}
 	ioas_device.driver = &ioas_driver;
 	log_ioas();
 	if (attach_failed) {
-		BUS_LOG(ERR, "a device given with attach= is not attached (see above)");
+		fail_init("a device given with attach= is not attached (see above)", 0);
 		return -ENODEV;
 	}
 	return 0;

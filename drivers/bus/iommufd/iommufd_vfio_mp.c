@@ -148,6 +148,19 @@ iommufd_vfio_mp_stop(void)
 }
 
 int
+iommufd_vfio_mp_fail_init(void)
+{
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY || !rte_vfio_is_enabled("vfio"))
+		return -ENOTSUP;
+	if (taken_over)
+		return 0;
+	if (rte_mp_action_register(EAL_VFIO_MP, answer) < 0)
+		return -ENOTSUP;
+	taken_over = 1;
+	return 0;
+}
+
+int
 iommufd_vfio_mp_secondary(void)
 {
 	struct timespec ts = { .tv_sec = IOMMUFD_VFIO_MP_TIMEOUT_S };

@@ -22,6 +22,17 @@
 void iommufd_vfio_mp_start(void);
 void iommufd_vfio_mp_stop(void);
 
+/*
+ * Primary, from the bus's probe: make rte_eal_init() fail. DPDK 22.11
+ * ignores bus probe errors, but after probing it registers EAL's VFIO
+ * answers and fails when it cannot (lib/eal/linux/eal.c,
+ * vfio_mp_sync_setup()): registering them here first makes it fail, with
+ * rte_errno EEXIST. 0 when armed; -ENOTSUP when EAL skips that step (no
+ * VFIO, or no shared config: --no-shconf, --in-memory) or it cannot be
+ * armed, and rte_eal_init() then succeeds.
+ */
+int iommufd_vfio_mp_fail_init(void);
+
 /* Secondary, before its PCI devices are probed: ask the primary to take over. */
 int iommufd_vfio_mp_secondary(void);
 
