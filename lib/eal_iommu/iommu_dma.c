@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_memory.h>
 
@@ -15,6 +17,35 @@
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_status.h"
+
+/*
+ * Is every page of [va, va + len) mapped in this process? The kernel pins
+ * pages only once a device is attached, so without one a map of a hole
+ * would succeed and fail the later attach. msync(MS_ASYNC) only checks.
+ */
+static int
+va_in_process(const void *va, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = RTE_ALIGN_FLOOR((uintptr_t)va, page);
+
+	return len == 0 || msync((void *)start, (uintptr_t)va + len - start, MS_ASYNC) == 0;
+}
+
+/* Map at want, or at a kernel-chosen IOVA (*iova) if want is RTE_BAD_IOVA. */
+static int
+map_locked(void *va, size_t len, uint64_t want, enum rte_eal_iommu_owner owner,
+		uint64_t *iova)
+{
+	if (!va_in_process(va, len))
+		return -EFAULT;
+	if (want == RTE_BAD_IOVA)
+		return iommu_map_any_locked((uintptr_t)va, len, owner, iova);
+	/* External memory is shared: several devices DMA-map it. */
+	if (owner == RTE_EAL_IOMMU_OWNER_EXTERNAL)
+		return iommu_map_share_locked((uintptr_t)va, len, want, owner);
+	return iommu_map_fixed_locked((uintptr_t)va, len, want, owner);
+}
 
 int
 eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
@@ -28,12 +59,7 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 	ret = !iommu_ioas_is_open_locked() ? -ENODEV :
 		iommu_ioas_require_primary_locked("DMA map");
 	if (ret == 0) {
-		/* External memory is shared: several devices DMA-map it. */
-		ret = want == RTE_BAD_IOVA ?
-			iommu_map_any_locked((uintptr_t)va, len, owner, iova) :
-			owner == RTE_EAL_IOMMU_OWNER_EXTERNAL ?
-			iommu_map_share_locked((uintptr_t)va, len, want, owner) :
-			iommu_map_fixed_locked((uintptr_t)va, len, want, owner);
+		ret = map_locked(va, len, want, owner, iova);
 		if (want == RTE_BAD_IOVA)
 			snprintf(where, sizeof(where), "a kernel-chosen IOVA");
 		else
@@ -62,9 +88,15 @@ rte_eal_iommu_dma_unmap(void *va, size_t len)
 	iommu_ioas_lock();
 	ret = !iommu_ioas_is_open_locked() ? -ENODEV :
 		iommu_ioas_require_primary_locked("DMA unmap");
-	if (ret == 0 && iommu_map_find_locked((uintptr_t)va, &m) == 0 &&
-	    m.owner == RTE_EAL_IOMMU_OWNER_DPDK)
-		ret = -EPERM; /* DPDK memory follows DPDK's own events */
+	if (ret == 0 && iommu_map_find_locked((uintptr_t)va, &m) == 0) {
+		if (m.owner == RTE_EAL_IOMMU_OWNER_DPDK) {
+			ret = -EPERM; /* DPDK memory follows DPDK's own events */
+		} else if (m.va != (uintptr_t)va || m.len != len) {
+			IOMMU_LOG(ERR, "cannot unmap VA %p length 0x%zx: it is part of the mapping at VA 0x%" PRIx64 " length 0x%" PRIx64 ", which is unmapped whole (the VA and length it was mapped with)",
+				va, len, m.va, m.len);
+			ret = -EINVAL;
+		}
+	}
 	if (ret == 0)
 		ret = iommu_map_remove_locked((uintptr_t)va, len);
 	iommu_ioas_unlock();

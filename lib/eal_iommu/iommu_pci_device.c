@@ -205,10 +205,11 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 	dev = calloc(1, sizeof(*dev));
 	if (dev == NULL)
 		return iommu_set_rte_errno(-ENOMEM);
-	ret = canonical_name(pci_addr, dev->name);
+	/* The device exists, is vfio-pci's, has a cdev we may open: or say why. */
+	ret = eal_iommu_pci_check(pci_addr, dev->name, sizeof(dev->name));
 	if (ret < 0) {
 		free(dev);
-		return iommu_set_rte_errno(ret);
+		return iommu_set_rte_errno(ret == -ENOENT ? -ENODEV : ret);
 	}
 	iommu_ioas_lock();
 	if (!iommu_ioas_is_open_locked()) {

@@ -188,8 +188,9 @@ int rte_eal_iommu_unmap_dpdk_memory(void);
  *   In: the IOVA to use, or RTE_BAD_IOVA to let the kernel choose one
  *   inside the valid ranges. Out: the IOVA.
  * @return
- *   0, -EEXIST if part of the VA range is mapped already, -ERANGE if the
- *   given IOVA is outside the valid ranges, or another negative errno.
+ *   0, -EEXIST if part of the VA range is mapped already, -EFAULT if part
+ *   of it is not mapped in this process, -ERANGE if the given IOVA is
+ *   outside the valid ranges, or another negative errno.
  */
 __rte_experimental
 int rte_eal_iommu_dma_map(void *va, size_t len, uint64_t *iova);
@@ -197,8 +198,9 @@ int rte_eal_iommu_dma_map(void *va, size_t len, uint64_t *iova);
 /**
  * Unmap a range mapped by rte_eal_iommu_dma_map() (same va and len).
  *
- * @return 0, -ENOENT if no mapping has this va and len, -EPERM for DPDK
- *   memory (it follows DPDK's memory events) or in a secondary process.
+ * @return 0, -ENOENT if nothing is mapped at va, -EINVAL if [va, va + len)
+ *   is not a whole mapping, -EPERM for DPDK memory (it follows DPDK's
+ *   memory events) or in a secondary process.
  */
 __rte_experimental
 int rte_eal_iommu_dma_unmap(void *va, size_t len);
@@ -253,9 +255,10 @@ uint64_t rte_eal_iommu_mapped_bytes(void);
  * @param pci_addr
  *   PCI address, e.g. "0000:00:10.0".
  * @return
- *   0, -EINVAL if pci_addr is not a PCI address, -ENODEV if the device has
- *   no VFIO cdev (or the IOAS is not open), -EEXIST if it is attached
- *   already, -EBUSY if it is open already (through its VFIO group),
+ *   0, -EINVAL if pci_addr is not a PCI address, -ENODEV if there is no
+ *   such device, it is not bound to vfio-pci or has no VFIO cdev (or the
+ *   IOAS is not open), -EACCES if its cdev is not read-write for this user,
+ *   -EEXIST if it is attached already, -EBUSY if it is open already (through its VFIO group),
  *   -EADDRINUSE if the device's reserved IOVAs collide with existing
  *   mappings, -EPERM in a secondary process, or another negative errno.
  */
