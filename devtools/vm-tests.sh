@@ -75,6 +75,33 @@ eal_refuses_va_check()
 	fi
 }
 
+# Permission denied: root without the capabilities that override file
+# modes, and the device node's mode 000 for the case (restored after).
+NO_DAC=(setpriv --inh-caps=-dac_override,-dac_read_search
+	--bounding-set=-dac_override,-dac_read_search --)
+permission_case()
+{
+	local name=$1 node=$2 msg=$3 mode
+	shift 3
+	mode=$(stat -c %a "$node")
+	chmod 000 "$node"
+	run_case "$name" "$name" expect_init_failure "$name" "$msg" \
+		"${NO_DAC[@]}" "$TEST_APP" "$@" -- eal_fd_order_autotest
+	chmod "$mode" "$node"
+}
+
+# DPDK's memory modes: DPDK memory is mapped and DMA reaches it (mock).
+memory_mode_cases()
+{
+	local m
+	for m in --legacy-mem --in-memory --single-file-segments; do
+		run_case "mock_mode${m//-/_}" ioas_memseg_dma_autotest \
+			"$TEST_APP" "${EAL[@]}" "$m" -- ioas_memseg_dma_autotest
+	done
+	run_case mock_mode_no_huge ioas_memseg_dma_autotest \
+		"$TEST_APP" "${EAL[@]}" --no-huge -m 16 -- ioas_memseg_dma_autotest
+}
+
 # "Never silent" (issue 9): when DPDK memory cannot be made DMA-able,
 # rte_eal_init() fails, or the allocation does; never a silent success.
 # Root without CAP_IPC_LOCK: iommufd charges pinned pages to RLIMIT_MEMLOCK.
@@ -538,6 +565,12 @@ mock)
 	run_case mock_xlate_stress xlate_stress_autotest \
 		"$TEST_APP" "${EAL[@]}" -- xlate_stress_autotest
 	run_case mock_bad_input bad_input_autotest "$TEST_APP" "${EAL[@]}" -- bad_input_autotest
+	memory_mode_cases
+	DEVARGS_EAL=("${EAL[@]}" --no-huge -m 16)
+	devargs_case devargs_pa_no_huge "policy pa cannot work here" bus=iommufd,policy=pa
+	permission_case devargs_iommufd_permission /dev/iommu \
+		"-a bus=iommufd given, but /dev/iommu Permission denied" "${EAL[@]}" \
+		-a bus=iommufd,policy=va
 	run_case mock_fault_sweep fault_sweep_autotest \
 		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
 	run_case mock_telemetry telemetry_check telemetry_check
@@ -577,6 +610,10 @@ vtd48)
 	policy_case vtd48_auto va -a bus=iommufd,attach=$NIC0
 	run_case vtd48_fd_order eal_fd_order_autotest \
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- eal_fd_order_autotest
+	permission_case devargs_cdev_permission \
+		"/dev/vfio/devices/$(ls /sys/bus/pci/devices/$NIC0/vfio-dev)" \
+		"for $NIC0: Permission denied; run as root or give this user read-write access to it" \
+		"${EAL[@]}" -a bus=iommufd,attach=$NIC0
 	run_case vtd48_bad_input bad_input_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" -- bad_input_autotest
 	run_case vtd48_fault_sweep fault_sweep_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \

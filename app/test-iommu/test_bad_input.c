@@ -30,7 +30,7 @@
 
 #define BUF_LEN (UINT64_C(2) << 20)
 
-static uint8_t *buf, *unmapped_va;
+static uint8_t *buf, *unmapped_va, *ext;
 static const char *device;
 static struct rte_device *ioas_dev;
 static uint64_t iova;
@@ -98,6 +98,27 @@ extmem_not_registered(void)
 }
 
 static int
+ext_map(void)
+{
+	return rte_dev_dma_map(ioas_dev, ext, UINT64_C(0x7e0000000000), BUF_LEN) < 0 ? -rte_errno : 0;
+}
+
+static int
+ext_unmap(void)
+{
+	return rte_dev_dma_unmap(ioas_dev, ext, UINT64_C(0x7e0000000000), BUF_LEN) < 0 ?
+		-rte_errno : 0;
+}
+
+static int
+ext_map_unmap(void)
+{
+	int ret = ext_map();
+
+	return ret < 0 ? ret : ext_unmap();
+}
+
+static int
 set_policy_mapped(void)
 {
 	return rte_eal_iommu_set_policy(RTE_EAL_IOMMU_POLICY_PA);
@@ -152,6 +173,7 @@ static const struct bad_case cases[] = {
 	  "which is unmapped whole (the VA and length it was mapped with)", unmap_buf, 0 },
 	{ "dma_unmap_dpdk_memory", NULL, unmap_dpdk_memory, -EPERM, NULL, NULL, 0 },
 	{ "dev_dma_map_not_registered", NULL, extmem_not_registered, -EINVAL, NULL, NULL, 0 },
+	{ "dev_dma_unmap_twice", ext_map_unmap, ext_unmap, -ENOENT, NULL, NULL, 0 },
 	{ "set_policy_while_mapped", NULL, set_policy_mapped, -EBUSY, NULL, NULL, 0 },
 	{ "policy_parse_unknown", NULL, policy_parse_bad, -EINVAL, NULL, NULL, 0 },
 	{ "pci_attach_not_an_address", NULL, attach_bad_address, -EINVAL,
@@ -260,8 +282,12 @@ test_bad_input(void)
 	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	unmapped_va = mmap(NULL, BUF_LEN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(buf != MAP_FAILED && unmapped_va != MAP_FAILED, "mmap");
+	ext = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(buf != MAP_FAILED && unmapped_va != MAP_FAILED && ext != MAP_FAILED, "mmap");
 	munmap(unmapped_va, BUF_LEN);
+	TEST_ASSERT(rte_extmem_register(ext, BUF_LEN, NULL, 0, 4096) == 0,
+		"rte_extmem_register: %s", rte_strerror(rte_errno));
 	for (i = 0; i < RTE_DIM(cases); i++) {
 		if (cases[i].needs_device && device == NULL)
 			continue;
@@ -271,6 +297,8 @@ test_bad_input(void)
 	failed += lookups_of_freed_memory();
 	n += 2;
 	munmap(buf, BUF_LEN);
+	rte_extmem_unregister(ext, BUF_LEN);
+	munmap(ext, BUF_LEN);
 	printf("%u bad-input cases, %u failed\n", n, failed);
 	TEST_ASSERT(failed == 0, "%u of %u cases failed", failed, n);
 	return TEST_SUCCESS;
