@@ -25,11 +25,13 @@ that it catches a missing and a stale name.
     devtools/check-api-doc.py --self-test
 """
 
-import argparse
 import glob
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_common  # noqa: E402
 import tempfile
 
 VERSION_MAPS = ("lib/eal_iommu/version.map", "drivers/bus/iommufd/version.map")
@@ -204,23 +206,8 @@ def self_test():
             failures.append("a stale name in the text was not caught")
         if run(doc + ".. c:function:: int rte_eal_iommu_old(void)\n") != 1:
             failures.append("a stale entry was not caught")
-    for f in failures:
-        print("self-test:", f)
-    print(("FAIL" if failures else "PASS") + " api_doc_check_selftest")
-    return 1 if failures else 0
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repo", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    ap.add_argument("--self-test", action="store_true")
-    args = ap.parse_args()
-    if args.self_test:
-        return self_test()
-    n = check(args.repo)
-    print(("PASS" if n == 0 else "FAIL") + " api_doc_check")
-    return 0 if n == 0 else 1
+    return check_common.report_self_test("api_doc_check", failures)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(check_common.main(__doc__.split("\n")[0], "api_doc_check", check, self_test))

@@ -24,10 +24,12 @@ and the rule catch an undocumented message, on a made-up source tree.
     devtools/check-messages.py --self-test
 """
 
-import argparse
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_common  # noqa: E402
 import tempfile
 
 SOURCES = (("lib/eal_iommu", "IOMMU_LOG"), ("drivers/bus/iommufd", "BUS_LOG"))
@@ -187,23 +189,8 @@ def self_test():
             failures.append("an undocumented message was not caught")
         if run(doc.replace("not given to a", "not given")) != 1:
             failures.append("an undocumented split message was not caught")
-    for f in failures:
-        print("self-test:", f)
-    print(("FAIL" if failures else "PASS") + " messages_check_selftest")
-    return 1 if failures else 0
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repo", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    ap.add_argument("--self-test", action="store_true")
-    args = ap.parse_args()
-    if args.self_test:
-        return self_test()
-    n = check(args.repo)
-    print(("PASS" if n == 0 else "FAIL") + " messages_check")
-    return 0 if n == 0 else 1
+    return check_common.report_self_test("messages_check", failures)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(check_common.main(__doc__.split("\n")[0], "messages_check", check, self_test))

@@ -270,13 +270,11 @@ lookups_of_freed_memory(void)
 static int
 test_bad_input(void)
 {
-	struct rte_dev_iterator it;
 	unsigned int i, n = 0, failed = 0;
 
 	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
 		"needs the plug-in with all DPDK memory mapped");
-	RTE_DEV_FOREACH(ioas_dev, "bus=iommufd", &it)
-		break;
+	ioas_dev = test_ioas_device();
 	TEST_ASSERT(ioas_dev != NULL, "no ioas device on the iommufd bus");
 	device = getenv("IOMMU_TEST_PCI_DEV");
 	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,

@@ -30,17 +30,6 @@
 #define EXT_LEN (UINT64_C(4) << 20)
 #define PAGE 4096
 
-static struct rte_device *
-ioas_device(void)
-{
-	struct rte_dev_iterator it;
-	struct rte_device *dev, *found = NULL;
-
-	RTE_DEV_FOREACH(dev, "bus=iommufd", &it)
-		found = dev;
-	return found;
-}
-
 /* Map half of ext at iova (or kernel-chosen), DMA-check it, unmap, check gone. */
 static int
 map_check_unmap(struct rte_device *dev, int fd, int access_fd, uint8_t *va,
@@ -74,7 +63,7 @@ map_check_unmap(struct rte_device *dev, int fd, int access_fd, uint8_t *va,
 static int
 test_extmem_dma_map(void)
 {
-	struct rte_device *dev = ioas_device();
+	struct rte_device *dev = test_ioas_device();
 	int fd = rte_eal_iommu_fd(), access_fd = -1, ret;
 	uint8_t *ext;
 

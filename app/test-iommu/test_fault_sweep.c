@@ -270,17 +270,6 @@ detach_undo(void)
 		detach();
 }
 
-static struct rte_device *
-find_ioas_device(void)
-{
-	struct rte_dev_iterator it;
-	struct rte_device *dev, *found = NULL;
-
-	RTE_DEV_FOREACH(dev, "bus=iommufd", &it)
-		found = dev;
-	return found;
-}
-
 static int
 test_fault_sweep(void)
 {
@@ -298,7 +287,7 @@ test_fault_sweep(void)
 
 	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
 		"needs the plug-in with all DPDK memory mapped");
-	ioas_dev = find_ioas_device();
+	ioas_dev = test_ioas_device();
 	TEST_ASSERT(ioas_dev != NULL, "no ioas device on the iommufd bus");
 	device = getenv("IOMMU_TEST_PCI_DEV");
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));

@@ -283,3 +283,14 @@ test_ioas_state_differs(const struct test_ioas_state *a, const struct test_ioas_
 		return 0;
 	return 1;
 }
+
+struct rte_device *
+test_ioas_device(void)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev, *found = NULL;
+
+	RTE_DEV_FOREACH(dev, "bus=iommufd", &it)
+		found = dev;
+	return found;
+}

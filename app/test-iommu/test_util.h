@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <rte_dev.h>
+
 #include <rte_eal_iommu.h>
 
 /* DPDK memory segments (not external), as DPDK sees them. */
@@ -73,6 +75,9 @@ void test_ioas_state_get(struct test_ioas_state *s);
 void test_ioas_state_free(struct test_ioas_state *s);
 /* 0 when b equals a, else print the first difference and return 1. */
 int test_ioas_state_differs(const struct test_ioas_state *a, const struct test_ioas_state *b);
+/* The iommufd bus's ioas device (rte_dev_dma_map() on it), or NULL. */
+struct rte_device *test_ioas_device(void);
+
 /* Entries in /proc/self/fd. */
 unsigned int test_count_fds(void);
 
