@@ -264,20 +264,36 @@ mp_check()
 	serve_end mp$policy
 }
 
-# DPDK's own memory autotests (dpdk-test) with the plug-in loaded and a
-# device attached, under policy $1 (more EAL arguments after it). Each
-# reports "PASS test@policy". Under window, mempool_autotest asserts that
-# mempool IOVAs equal rte_mem_virt2iova() (app/test/test_mempool.c:121-122),
-# which returns physical addresses in PA mode: it must fail exactly there.
+# DPDK's own autotests (dpdk-test), each reporting "PASS test@policy".
+# MODE plugin: the memory autotests with the plug-in given with -d and a
+# device attached, under POLICY (more EAL arguments after it). Under
+# window, mempool_autotest asserts that mempool IOVAs equal
+# rte_mem_virt2iova() (app/test/test_mempool.c:121-122), which returns
+# physical addresses in PA mode: it must fail exactly there.
 STOCK_TESTS="memory_autotest memzone_autotest malloc_autotest mempool_autotest mbuf_autotest external_mem_autotest"
+# MODE installed: the plug-in installed into DPDK's PMD directory
+# (with_installed) and no -d, so the child processes the tests start load
+# it as well, with the parent's devargs if any; the default policy needs
+# none. EAL refuses -a with -b, and dpdk-test gives children the parent's
+# -a: with devargs (any -a, the plug-in's or a device's),
+# eal_flags_b_opt_autotest must fail exactly there. The NICs stay with
+# their kernel driver: no child may take them.
+INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest
+	eal_flags_c_opt_autotest eal_flags_main_opt_autotest eal_flags_n_opt_autotest
+	eal_flags_hpet_autotest eal_flags_no_huge_autotest eal_flags_a_opt_autotest
+	eal_flags_b_opt_autotest eal_flags_vdev_opt_autotest eal_flags_r_opt_autotest
+	eal_flags_mem_autotest eal_flags_file_prefix_autotest eal_flags_misc_autotest"
 stock_test()
 {
-	local policy=$1 t=$2 out rc
-	shift 2
-	out=$(DPDK_TEST=$t "$DPDK_PREFIX/bin/dpdk-test" -l 0-1 --no-pci \
-		--file-prefix=stock -d "$PLUGIN" "$@" 2>&1)
+	local mode=$1 policy=$2 t=$3 out rc children load=(-d "$PLUGIN") run=()
+	shift 3
+	[ $mode = installed ] && load=() run=(with_installed)
+	out=$(DPDK_TEST=$t "${run[@]}" "$DPDK_PREFIX/bin/dpdk-test" -l 0-1 --no-pci \
+		--file-prefix=stock$mode "${load[@]}" "$@" 2>&1)
 	rc=$?
 	echo "$out"
+	# Processes that got past EAL's option parsing and loaded the plug-in.
+	children=$(grep -c "IOAS [0-9]* allocated on iommufd fd\|secondary process: using the primary's IOAS" <<<"$out")
 	if ! grep -q "mapped [0-9]* DPDK memory segments in IOAS [0-9]* with policy $policy " <<<"$out"; then
 		echo "FAIL $t@$policy: the plug-in did not map DPDK memory with policy $policy"
 	elif [ $policy = window ] &&
@@ -289,6 +305,15 @@ stock_test()
 		else
 			echo "FAIL $t@$policy: expected the documented failure at test_mempool.c:122 (exit $rc)"
 		fi
+	elif [ $t = eal_flags_b_opt_autotest ] && [ $# -gt 0 ]; then
+		if [ $rc != 0 ] && grep -q "^EAL: Options allow (-a) and block (-b) can't be used at the same time" <<<"$out" &&
+		   grep -q '^Error - process did not run ok with valid blocklist value' <<<"$out"; then
+			echo "PASS $t@$policy"
+		else
+			echo "FAIL $t@$policy: expected EAL's refusal of -a with -b (exit $rc)"
+		fi
+	elif [ $mode = installed ] && [ $t != memory_autotest ] && [ "$children" -lt 2 ]; then
+		echo "FAIL $t@$policy: no child process loaded the installed plug-in"
 	elif [ $rc = 0 ] && grep -q '^Test OK' <<<"$out"; then
 		echo "PASS $t@$policy"
 	else
@@ -296,11 +321,14 @@ stock_test()
 	fi
 }
 
+# stock_tests MODE POLICY [EAL args]: every test of the mode, each a case.
 stock_tests()
 {
-	local policy=$1 t
-	for t in $STOCK_TESTS; do
-		run_case "stock_${t}_$policy" "$t@$policy" stock_test "$policy" "$t" "${@:2}"
+	local mode=$1 policy=$2 t tests=$STOCK_TESTS
+	shift 2
+	[ $mode = installed ] && tests=$INSTALLED_STOCK_TESTS
+	for t in $tests; do
+		run_case "${mode/plugin/stock}_${t}_$policy" "$t@$policy" stock_test "$mode" "$policy" "$t" "$@"
 	done
 }
 
@@ -368,54 +396,6 @@ gate_first_check()
 	else
 		echo "FAIL gate_first: the e1000 PMD was not registered first, or the gate did not move"
 	fi
-}
-
-# Stock dpdk-test with the plug-in installed into DPDK's PMD directory
-# (with_installed), given no -d: the child processes the tests start load
-# it as well, with the parent's devargs if any. Each reports "PASS
-# test@policy"; the default policy needs no devargs. EAL refuses -a with
-# -b, and dpdk-test gives children the parent's -a: with devargs (any -a,
-# the plug-in's or a device's), eal_flags_b_opt_autotest must fail exactly
-# there. The NICs stay with their kernel driver: no child may take them.
-INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest
-	eal_flags_c_opt_autotest eal_flags_main_opt_autotest eal_flags_n_opt_autotest
-	eal_flags_hpet_autotest eal_flags_no_huge_autotest eal_flags_a_opt_autotest
-	eal_flags_b_opt_autotest eal_flags_vdev_opt_autotest eal_flags_r_opt_autotest
-	eal_flags_mem_autotest eal_flags_file_prefix_autotest eal_flags_misc_autotest"
-installed_stock_test()
-{
-	local policy=$1 t=$2 out rc children
-	shift 2
-	out=$(DPDK_TEST=$t with_installed "$DPDK_PREFIX/bin/dpdk-test" -l 0-1 --no-pci \
-		--file-prefix=stockinst "$@" 2>&1)
-	rc=$?
-	echo "$out"
-	# A child that got past EAL's option parsing and loaded the plug-in.
-	children=$(grep -c "IOAS [0-9]* allocated on iommufd fd\|secondary process: using the primary's IOAS" <<<"$out")
-	if ! grep -q "mapped [0-9]* DPDK memory segments in IOAS [0-9]* with policy $policy " <<<"$out"; then
-		echo "FAIL $t@$policy: the installed plug-in did not map DPDK memory with policy $policy"
-	elif [ $t = eal_flags_b_opt_autotest ] && [ $# -gt 0 ]; then
-		if [ $rc != 0 ] && grep -q "^EAL: Options allow (-a) and block (-b) can't be used at the same time" <<<"$out" &&
-		   grep -q '^Error - process did not run ok with valid blocklist value' <<<"$out"; then
-			echo "PASS $t@$policy"
-		else
-			echo "FAIL $t@$policy: expected EAL's refusal of -a with -b (exit $rc)"
-		fi
-	elif [ $t != memory_autotest ] && [ "$children" -lt 2 ]; then
-		echo "FAIL $t@$policy: no child process loaded the installed plug-in"
-	elif [ $rc = 0 ] && grep -q '^Test OK' <<<"$out"; then
-		echo "PASS $t@$policy"
-	else
-		echo "FAIL $t@$policy: exit $rc"
-	fi
-}
-
-installed_stock_tests()
-{
-	local policy=$1 t
-	for t in $INSTALLED_STOCK_TESTS; do
-		run_case "installed_${t}_$policy" "$t@$policy" installed_stock_test "$policy" "$t" "${@:2}"
-	done
 }
 
 # Stock dpdk-testpmd on both NICs (the PCI bus's e1000 PMD, through the
@@ -592,8 +572,8 @@ mock)
 		bus=iommufd,attach=0000:00:1f.7
 	devargs_case devargs_two_owners "0000:00:1f.7 is given both with attach= (the application drives it through its cdev) and with pci=" \
 		bus=iommufd,attach=0000:00:1f.7,pci=0000:00:1f.7
-	installed_stock_tests va
-	installed_stock_tests pa --iova-mode=pa -a bus=iommufd,policy=pa
+	stock_tests installed va
+	stock_tests installed pa --iova-mode=pa -a bus=iommufd,policy=pa
 	# Never silent: every segment of a heap growth fails, one line says so.
 	run_case mock_fault_all ioas_hotadd_fault_all_autotest \
 		"$TEST_APP" "${EAL[@]}" -- ioas_hotadd_fault_all_autotest
@@ -651,9 +631,9 @@ vtd48)
 		"$TEST_APP" "${EAL[@]}" -a bus=iommufd,attach=$NIC0 -- ioas_memlock_growth_autotest
 	run_case vtd48_iova_mode_spellings "iova_mode_eq iova_mode_space iova_mode_prefix iova_mode_prefix_space iova_mode_long_argv iova_mode_no_shconf_loud iova_mode_va_works" \
 		iova_mode_spellings_check
-	stock_tests va -a bus=iommufd,attach=$NIC0
-	stock_tests pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
-	stock_tests window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
+	stock_tests plugin va -a bus=iommufd,attach=$NIC0
+	stock_tests plugin pa --iova-mode=pa -a bus=iommufd,attach=$NIC0
+	stock_tests plugin window --iova-mode=pa -a bus=iommufd,policy=window,attach=$NIC0
 	;;
 vtd39)
 	bind_nic $NIC0 || exit 1
