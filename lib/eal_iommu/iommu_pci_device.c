@@ -205,11 +205,10 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 	dev = calloc(1, sizeof(*dev));
 	if (dev == NULL)
 		return iommu_set_rte_errno(-ENOMEM);
-	/* The device exists, is vfio-pci's, has a cdev we may open: or say why. */
-	ret = eal_iommu_pci_check(pci_addr, dev->name, sizeof(dev->name));
+	ret = canonical_name(pci_addr, dev->name);
 	if (ret < 0) {
 		free(dev);
-		return iommu_set_rte_errno(ret == -ENOENT ? -ENODEV : ret);
+		return iommu_set_rte_errno(ret);
 	}
 	iommu_ioas_lock();
 	if (!iommu_ioas_is_open_locked()) {
@@ -223,6 +222,12 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 		IOMMU_LOG(ERR, "%s is attached to IOAS %u already: detach it first (rte_eal_iommu_pci_detach())",
 			dev->name, iommu_ioas.ioas_id);
 		ret = -EEXIST;
+		goto out;
+	}
+	/* The device exists, is vfio-pci's, has a cdev we may open: or say why. */
+	ret = eal_iommu_pci_check(dev->name, NULL, 0);
+	if (ret < 0) {
+		ret = ret == -ENOENT ? -ENODEV : ret;
 		goto out;
 	}
 	dev->fd = open_vfio_cdev(dev->name);
