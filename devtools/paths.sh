@@ -15,7 +15,7 @@ KERNEL_IMAGE=$KERNEL_DIR/bzImage
 KERNEL_HEADERS=$KERNEL_DIR/include
 
 # The project's own builds (devtools, CI, mutants) check internal assertions.
-PROJECT_MESON_OPTS="-Denable_asserts=true"
+PROJECT_MESON_OPTS="-Denable_asserts=true -Dfault_injection=true"
 
 # A scratch installation of the project (devtools/install-check.sh makes it;
 # the VM tier uses it): prefix, build, the example built with pkg-config,

@@ -38,6 +38,8 @@
 #include <rte_eal_iommu.h>
 #include <rte_eal_iommu_lookup.h>
 
+#include <eal_iommu_test_hooks.h>
+
 #include "iommufd_selftest.h"
 #include "test.h"
 #include "test_util.h"
@@ -110,8 +112,46 @@ differs(const struct test_ioas_state *a, const char *what, const char *name, uns
 	return ret;
 }
 
+/* Where failures are injected: the kernel's fault points, or the library's. */
+struct injector {
+	const char *name;
+	int (*set)(unsigned int n); /* make the nth point fail */
+	int (*end)(void);           /* points left (0: the nth failed), then off */
+};
+
+static int nth_fd = -1;
+
 static int
-sweep(int nth_fd, const struct sweep_op *op)
+kernel_set(unsigned int n)
+{
+	return fail_nth_set(nth_fd, n);
+}
+
+static int
+kernel_end(void)
+{
+	return fail_nth_end(nth_fd);
+}
+
+static int
+library_set(unsigned int n)
+{
+	return eal_iommu_test_fail_nth(n) < 0 ? -ENOTSUP : 0;
+}
+
+static int
+library_end(void)
+{
+	return eal_iommu_test_fail_nth(0);
+}
+
+static const struct injector injectors[] = {
+	{ "kernel", kernel_set, kernel_end },
+	{ "library", library_set, library_end },
+};
+
+static int
+sweep(const struct injector *inj, const struct sweep_op *op)
 {
 	struct test_ioas_state base, before;
 	unsigned int n, refused = 0, absorbed = 0;
@@ -125,9 +165,9 @@ sweep(int nth_fd, const struct sweep_op *op)
 			return -1;
 		}
 		test_ioas_state_get(&before);
-		fail_nth_set(nth_fd, n);
+		inj->set(n);
 		ret = op->run();
-		left = fail_nth_end(nth_fd);
+		left = inj->end();
 		if (left != 0 || ret == 0) {
 			/*
 			 * Ran through (no Nth point), or succeeded despite it (a
@@ -164,8 +204,8 @@ sweep(int nth_fd, const struct sweep_op *op)
 		printf("%s: more than %u failure points\n", op->name, MAX_POINTS);
 		return -1;
 	}
-	printf("swept %-18s %3u failure points: %u refused cleanly, %u succeeded anyway\n",
-		op->name, n - 1, refused, absorbed);
+	printf("swept %-18s %-7s %3u failure points: %u refused cleanly, %u succeeded anyway\n",
+		op->name, inj->name, n - 1, refused, absorbed);
 	total_points += n - 1;
 	total_ops++;
 	return 0;
@@ -282,8 +322,8 @@ test_fault_sweep(void)
 		{ "cdev_detach", attach, detach, NULL, detach_undo, 0, 0 },
 	};
 	char path[64];
-	unsigned int i;
-	int nth_fd, fd = rte_eal_iommu_fd(), ret = 0;
+	unsigned int i, j;
+	int fd = rte_eal_iommu_fd(), ret = 0;
 
 	TEST_ASSERT(rte_eal_iommu_is_open() && rte_eal_iommu_check() == 0,
 		"needs the plug-in with all DPDK memory mapped");
@@ -305,11 +345,14 @@ test_fault_sweep(void)
 	if (selftest_available(fd) && selftest_access_create(fd, rte_eal_iommu_ioas_id(),
 			&access_fd) < 0)
 		access_fd = -1;
-	for (i = 0; i < RTE_DIM(ops) && ret == 0; i++) {
-		if ((ops[i].run == attach || ops[i].run == detach) && device == NULL)
-			continue;
-		ret = sweep(nth_fd, &ops[i]);
-	}
+	TEST_ASSERT(eal_iommu_test_fail_nth(0) >= 0,
+		"the library has no fault points: build with -Dfault_injection=true");
+	for (j = 0; j < RTE_DIM(injectors) && ret == 0; j++)
+		for (i = 0; i < RTE_DIM(ops) && ret == 0; i++) {
+			if ((ops[i].run == attach || ops[i].run == detach) && device == NULL)
+				continue;
+			ret = sweep(&injectors[j], &ops[i]);
+		}
 	if (access_fd >= 0)
 		close(access_fd);
 	rte_extmem_unregister(buf, BUF_LEN);

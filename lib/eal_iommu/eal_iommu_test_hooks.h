@@ -9,7 +9,7 @@
  * Seams for the project's own tests and benchmarks (version.map INTERNAL,
  * never installed): the lookup table alone, without the kernel, so unit
  * tests and the lookup benchmark can build large tables with no memory
- * behind them.
+ * behind them; and the library's own fault points (iommu_fault.h).
  */
 
 #include <stdint.h>
@@ -20,5 +20,14 @@ __rte_internal
 int eal_iommu_xlate_insert(uint64_t va, uint64_t iova, uint64_t len);
 __rte_internal
 void eal_iommu_xlate_remove(uint64_t va, uint64_t len);
+
+/*
+ * Make the nth fault point of the library this thread reaches fail (0: off),
+ * as the kernel's /proc/thread-self/fail-nth. Returns the points that were
+ * left of the previous n (0 if its point failed), or -ENOTSUP in a build
+ * without -Dfault_injection=true.
+ */
+__rte_internal
+int eal_iommu_test_fail_nth(unsigned int n);
 
 #endif /* EAL_IOMMU_TEST_HOOKS_H */

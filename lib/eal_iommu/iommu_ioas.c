@@ -12,6 +12,7 @@
 #include <rte_eal.h>
 
 #include "rte_eal_iommu.h"
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommufd_ioctl.h"
 
@@ -69,7 +70,7 @@ apply_expected(void)
 	unsigned int i;
 	int ret = 0;
 
-	set.ranges = malloc(sizeof(*set.ranges) * (k->count + 1));
+	set.ranges = iommu_fault_malloc(sizeof(*set.ranges) * (k->count + 1));
 	if (set.ranges == NULL)
 		return -ENOMEM;
 	memcpy(set.ranges, k->ranges, sizeof(*set.ranges) * k->count);

@@ -16,6 +16,7 @@
 #include <rte_eal_memconfig.h>
 
 #include "rte_eal_iommu.h"
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_mem.h"
@@ -31,7 +32,7 @@
 static int
 open_iommufd(void)
 {
-	int fd = open(IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
+	int fd = iommu_fault_open(IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
 
 	if (fd >= 0)
 		return fd;

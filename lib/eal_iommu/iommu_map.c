@@ -21,6 +21,7 @@
 
 #include <rte_memory.h>
 
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_xlate.h"
@@ -86,7 +87,7 @@ iommu_map_used_iovas_locked(struct iova_range **out)
 	struct iova_range *v;
 
 	iommu_ioas_assert_locked();
-	v = malloc(sizeof(*v) * (table.count + nreserved + 1));
+	v = iommu_fault_malloc(sizeof(*v) * (table.count + nreserved + 1));
 	if (v == NULL)
 		return -ENOMEM;
 	for (i = 0; i < table.count; i++)

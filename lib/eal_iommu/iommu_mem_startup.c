@@ -17,6 +17,7 @@
 #include <rte_memory.h>
 
 #include "iommu_dpdk_memory.h"
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_mem.h"
@@ -59,7 +60,7 @@ collect_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		return 0;
 	if (mem->nsegs == mem->capacity) {
 		unsigned int cap = mem->capacity ? mem->capacity * 2 : 256;
-		struct iommu_segment *segs = realloc(mem->segs, sizeof(*segs) * cap);
+		struct iommu_segment *segs = iommu_fault_realloc(mem->segs, sizeof(*segs) * cap);
 
 		if (segs == NULL)
 			return -1;

@@ -18,6 +18,7 @@
 
 #include "rte_eal_iommu.h"
 #include "eal_iommu_driver.h"
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_pci_device.h"
@@ -86,7 +87,7 @@ open_vfio_cdev(const char *name)
 		return -ENODEV;
 	}
 	snprintf(path, sizeof(path), VFIO_DEVICES "/%s", cdev);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = iommu_fault_open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		fd = -errno;
 		IOMMU_LOG(ERR, "cannot open %s for %s: %s%s", path, name,
@@ -166,13 +167,13 @@ bind_and_attach(struct iommu_pci_device *dev)
 		.pt_id = iommu_ioas.ioas_id,
 	};
 
-	if (ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
+	if (iommu_fault_ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
 		IOMMU_LOG(ERR, "cannot bind %s to iommufd: %s", dev->name,
 			strerror(errno));
 		return -errno;
 	}
 	dev->dev_id = bind.out_devid;
-	if (ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
+	if (iommu_fault_ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
 		int err = errno;
 
 		if (err == ENOMEM && TAILQ_EMPTY(&devices)) {
@@ -202,7 +203,7 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 	struct iommu_pci_device *dev;
 	int ret;
 
-	dev = calloc(1, sizeof(*dev));
+	dev = iommu_fault_calloc(1, sizeof(*dev));
 	if (dev == NULL)
 		return iommu_set_rte_errno(-ENOMEM);
 	ret = canonical_name(pci_addr, dev->name);
@@ -263,7 +264,7 @@ detach_device_locked(struct iommu_pci_device *dev)
 		.argsz = sizeof(detach),
 	};
 
-	if (ioctl(dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach) < 0)
+	if (iommu_fault_ioctl(dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach) < 0)
 		IOMMU_LOG(ERR, "cannot detach %s: %s; closing it", dev->name,
 			strerror(errno));
 	close(dev->fd);

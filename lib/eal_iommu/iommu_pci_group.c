@@ -35,6 +35,7 @@
 #include <rte_vfio.h>
 
 #include "eal_iommu_driver.h"
+#include "iommu_fault.h"
 #include "iommu_host.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
@@ -205,7 +206,7 @@ bridge_group(int num, const char *name)
 			num, name, num);
 		return -ENODEV;
 	}
-	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &status) < 0) {
+	if (iommu_fault_ioctl(fd, VFIO_GROUP_GET_STATUS, &status) < 0) {
 		err = -errno;
 		IOMMU_LOG(ERR, "cannot read the status of VFIO group %d: %s", num,
 			strerror(-err));
@@ -223,14 +224,14 @@ bridge_group(int num, const char *name)
 		err = -EPERM;
 		goto undo;
 	}
-	if (!compat_ioas_set && ioctl(iommu_ioas.fd, IOMMU_VFIO_IOAS, &compat) < 0) {
+	if (!compat_ioas_set && iommu_fault_ioctl(iommu_ioas.fd, IOMMU_VFIO_IOAS, &compat) < 0) {
 		err = -errno;
 		IOMMU_LOG(ERR, "cannot make IOAS %u the VFIO compatibility IOAS: %s",
 			iommu_ioas.ioas_id, strerror(-err));
 		goto undo;
 	}
 	compat_ioas_set = 1;
-	if (ioctl(fd, VFIO_GROUP_SET_CONTAINER, &iommu_ioas.fd) < 0) {
+	if (iommu_fault_ioctl(fd, VFIO_GROUP_SET_CONTAINER, &iommu_ioas.fd) < 0) {
 		err = -errno;
 		IOMMU_LOG(ERR, "cannot put VFIO group %d of %s into IOAS %u: %s%s",
 			num, name, iommu_ioas.ioas_id, strerror(-err),
@@ -386,7 +387,7 @@ forget_closed_groups(void)
 static void
 check_prediction(void)
 {
-	struct iova_ranges p = { malloc(sizeof(struct iova_range)), 1, 1 };
+	struct iova_ranges p = { iommu_fault_malloc(sizeof(struct iova_range)), 1, 1 };
 	char want[512], got[512];
 	unsigned int i, j;
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "eal_iommu_driver.h"
+#include "iommu_fault.h"
 #include "iommu_host.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
@@ -262,7 +263,7 @@ int
 eal_iommu_startup_predict(enum rte_eal_iommu_policy req,
 		const char *const *devices, unsigned int ndevices)
 {
-	struct iova_ranges ranges = { malloc(sizeof(struct iova_range)), 1, 1 };
+	struct iova_ranges ranges = { iommu_fault_malloc(sizeof(struct iova_range)), 1, 1 };
 	enum rte_iova_mode mode;
 	char what[128] = "";
 	unsigned int i;

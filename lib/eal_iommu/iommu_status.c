@@ -14,6 +14,7 @@
 #include <rte_eal_memconfig.h>
 #include <rte_memory.h>
 
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_status.h"
@@ -125,7 +126,7 @@ iommu_status_record_failure_locked(uint64_t va, uint64_t len, int err,
 	iommu_ioas_assert_locked();
 	if (failures.count == failures.capacity) {
 		unsigned int cap = failures.capacity ? failures.capacity * 2 : 16;
-		struct rte_eal_iommu_failure *v = realloc(failures.v, sizeof(*v) * cap);
+		struct rte_eal_iommu_failure *v = iommu_fault_realloc(failures.v, sizeof(*v) * cap);
 
 		if (v == NULL) {
 			/* The counters and the log still tell. */

@@ -32,6 +32,7 @@
 
 #include "rte_eal_iommu_lookup.h"
 #include "eal_iommu_test_hooks.h"
+#include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_xlate.h"
 
@@ -159,7 +160,7 @@ entry_ptr(uint64_t page, int create)
 	if (block == NULL) {
 		if (!create)
 			return NULL;
-		block = calloc(RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK, sizeof(*block));
+		block = iommu_fault_calloc(RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK, sizeof(*block));
 		if (block == NULL)
 			return NULL;
 		__atomic_store_n(slot, block, __ATOMIC_RELEASE);
@@ -228,7 +229,7 @@ split_publish(const struct split_mapping *m, int add, struct split_snapshot **ol
 	struct split_snapshot *s;
 	int inserted = 0;
 
-	s = malloc(sizeof(*s) + sizeof(s->m[0]) * (n + 1));
+	s = iommu_fault_malloc(sizeof(*s) + sizeof(s->m[0]) * (n + 1));
 	if (s == NULL)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {

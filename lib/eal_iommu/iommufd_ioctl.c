@@ -9,6 +9,7 @@
 
 #include <linux/iommufd.h>
 
+#include "iommu_fault.h"
 #include "iommufd_ioctl.h"
 
 /* struct iova_range is read straight from the kernel. */
@@ -20,7 +21,7 @@ _Static_assert(offsetof(struct iova_range, last) ==
 static int
 iommufd_call(int fd, unsigned long request, void *arg)
 {
-	return ioctl(fd, request, arg) == 0 ? 0 : -errno;
+	return iommu_fault_ioctl(fd, request, arg) == 0 ? 0 : -errno;
 }
 
 int
@@ -70,7 +71,7 @@ iommufd_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iova_ranges *set)
 			ret = -E2BIG;
 			break;
 		}
-		grown = realloc(buf, sizeof(*buf) * capacity);
+		grown = iommu_fault_realloc(buf, sizeof(*buf) * capacity);
 		if (grown == NULL) {
 			ret = -ENOMEM;
 			break;

@@ -68,6 +68,7 @@ static struct rte_device ioas_device = {
 static int configured;
 /* A device given with attach= could not be attached: probe reports it. */
 static int attach_failed;
+static unsigned int attached; /* devices attach= attached */
 
 /* The bus's part of a devargs: the bus layer, or the arguments after the name. */
 static const char *
@@ -207,6 +208,8 @@ apply_params(void)
 			BUS_LOG(ERR, "attach=%s failed (see above): the device is not attached to the IOAS",
 				p.attach[i]);
 			attach_failed = 1;
+		} else {
+			attached++;
 		}
 }
 
@@ -292,10 +295,21 @@ iommufd_bus_probe(void)
 	if (!rte_eal_iommu_is_open() || ioas_device.driver != NULL)
 		return 0;
 	ret = rte_eal_iommu_map_dpdk_memory();
-	if (ret < 0) {
+	/*
+	 * With a device to DMA to it (attach=, or one the PCI bus will probe),
+	 * rte_eal_init() must not succeed. With none (a child process started
+	 * with other memory options, say), it goes on, loudly: every device
+	 * coming later is refused while rte_eal_iommu_check() fails.
+	 */
+	if (ret < 0 && (attached > 0 || attach_failed || iommufd_pci_managed_count() > 0)) {
 		snprintf(what, sizeof(what), "DPDK memory is NOT DMA-able through IOAS %u (see above)",
 			rte_eal_iommu_ioas_id());
 		fail_init(what, 1);
+		return ret;
+	}
+	if (ret < 0) {
+		BUS_LOG(ERR, "DPDK memory is NOT DMA-able through IOAS %u (see above), with no device attached or allowed yet: rte_eal_init() goes on, rte_eal_iommu_check() fails and every device is refused until the cause is fixed",
+			rte_eal_iommu_ioas_id());
 		return ret;
 	}
 	ioas_device.driver = &ioas_driver;

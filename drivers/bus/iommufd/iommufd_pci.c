@@ -254,6 +254,17 @@ wrapped_dma_unmap(struct rte_device *dev, void *addr, uint64_t iova, size_t len)
 	return rte_eal_iommu_dma_unmap(addr, len);
 }
 
+unsigned int
+iommufd_pci_managed_count(void)
+{
+	struct pci_devices list;
+
+	if (!started)
+		return 0;
+	collect(&list, managed);
+	return list.n;
+}
+
 void
 iommufd_pci_expect(void)
 {

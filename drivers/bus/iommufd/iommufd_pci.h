@@ -27,4 +27,7 @@ void iommufd_pci_expect(void);
 /* Release every PCI device (before the IOAS closes) and stop. */
 void iommufd_pci_stop(void);
 
+/* The PCI devices the PCI bus will give its drivers through the IOAS. */
+unsigned int iommufd_pci_managed_count(void);
+
 #endif /* IOMMUFD_PCI_H */

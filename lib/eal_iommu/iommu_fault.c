@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/* Fault points (iommu_fault.h): the per-thread countdown and its test hook. */
+
+#include <errno.h>
+
+#include "eal_iommu_test_hooks.h"
+#include "iommu_fault.h"
+
+#ifdef RTE_EAL_IOMMU_FAULT_INJECTION
+/* Points left before the one that fails; 0: none fails. Per thread. */
+static __thread unsigned int fail_nth;
+
+int
+iommu_fault(void)
+{
+	if (fail_nth == 0)
+		return 0;
+	return --fail_nth == 0;
+}
+
+int
+eal_iommu_test_fail_nth(unsigned int n)
+{
+	unsigned int left = fail_nth;
+
+	fail_nth = n;
+	return (int)left;
+}
+#else
+int
+eal_iommu_test_fail_nth(unsigned int n)
+{
+	(void)n;
+	return -ENOTSUP;
+}
+#endif
