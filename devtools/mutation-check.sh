@@ -28,6 +28,7 @@ MUTANTS=(
 	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"
 	"bulk_skips_slow_path@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/for \(i = slow; unlikely\(i < n\); i\+\+\)/for (i = n; unlikely(i < n); i++)/@host@host@xlate_autotest"
+	"bulk_one_page_unchecked@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/if \(other == 0 && likely/if (likely/@host@host@xlate_autotest"
 	"no_early_refusal@lib/eal_iommu/iommu_policy.c@s/\t\{ RTE_EAL_IOMMU_POLICY_AUTO, RTE_IOVA_VA, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE \},\n//@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 	"name_first_dropped@drivers/bus/iommufd/iommufd_bus.c@s/return da->bus_str != NULL \? da->bus_str : da->drv_str;/return da->bus_str;/@mock@mock_name_first@ioas_memseg_dma_autotest"
 	"gate_passes_all@drivers/bus/iommufd/iommufd_pci.c@s/if \(!managed\(pdev\) \|\| /if (1 || /@vtd48@vtd48_pci_payload@ethdev_payload_autotest"

@@ -138,6 +138,56 @@ check_bulk_size(const void *const va[], const uint64_t want[], unsigned int len,
 	return 1;
 }
 
+/*
+ * Bursts within one 2 MiB page (the burst's one-entry path) and bursts
+ * whose first and last VAs share a page but not the others.
+ */
+static int
+check_bulk_one_page(int mapped)
+{
+	static const struct {
+		uint64_t va, iova; /* of the page's first byte; 0: see below */
+	} page[] = {
+		{ BASE, BASE },                      /* [0] */
+		{ BASE + M2, 0x40000000 },           /* [1] */
+		{ BASE + G1 + 5 * M2, 0x80000000 + 5 * M2 }, /* in the 1 GiB page */
+		{ BASE + 2 * G1, 0 },                /* the split page: as single lookups */
+		{ BASE + 8 * M2, 0 },                /* nothing mapped */
+		{ (UINT64_C(1) << 48) + M2, 0xa0000000 }, /* above the table */
+	};
+	const void *va[33];
+	uint64_t want[33];
+	unsigned int p, n, i;
+
+	for (p = 0; p < RTE_DIM(page); p++)
+		for (n = 1; n <= RTE_DIM(va); n += 8) {
+			for (i = 0; i < n; i++) {
+				uint64_t off = (i * 4099 * 8) % M2;
+
+				va[i] = (const void *)(uintptr_t)(page[p].va + off);
+				want[i] = mapped && page[p].iova != 0 ?
+					page[p].iova + off : RTE_BAD_IOVA;
+			}
+			if (page[p].va == BASE + 2 * G1 && mapped)
+				for (i = 0; i < n; i++)
+					want[i] = rte_eal_iommu_lookup(va[i]);
+			if (!check_bulk_size(va, want, n, n))
+				return 0;
+			/* First and last in the page, one in between elsewhere. */
+			if (n < 3)
+				continue;
+			va[n / 2] = (const void *)(uintptr_t)kinds[0].va;
+			want[n / 2] = mapped ? kinds[0].iova : RTE_BAD_IOVA;
+			if (page[p].va == BASE) {
+				va[n / 2] = (const void *)(uintptr_t)kinds[1].va;
+				want[n / 2] = mapped ? kinds[1].iova : RTE_BAD_IOVA;
+			}
+			if (!check_bulk_size(va, want, n, n))
+				return 0;
+		}
+	return 1;
+}
+
 static int
 check_bulk(int mapped)
 {
@@ -158,6 +208,8 @@ check_bulk(int mapped)
 	for (i = 0; i < RTE_DIM(sizes); i++)
 		if (!check_bulk_size(va, want, RTE_DIM(va), sizes[i]))
 			return 0;
+	if (!check_bulk_one_page(mapped))
+		return 0;
 	/* n = 0: nothing translated, nothing written. */
 	if (rte_eal_iommu_lookup_bulk(va, &iova, 0) != 0 || iova != 0x5a5a) {
 		printf("a burst of 0 translated or wrote something\n");

@@ -273,7 +273,7 @@ rte_eal_iommu_lookup_bulk(const void *const va[], uint64_t iova[], unsigned int 
 {
 	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
 	unsigned int lcore = rte_lcore_id(), i, done = 0, slow = n;
-	uint64_t *active;
+	uint64_t *active, page, entry, other;
 
 	if (unlikely(lcore >= RTE_MAX_LCORE)) {
 		for (i = 0; i < n; i++) {
@@ -295,10 +295,28 @@ rte_eal_iommu_lookup_bulk(const void *const va[], uint64_t iova[], unsigned int 
 	__atomic_store_n(active, __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE),
 		__ATOMIC_RELAXED);
 	rte_compiler_barrier();
+	/*
+	 * A burst within one 2 MiB page that one mapping covers (as mbufs of
+	 * one mempool often are): one entry for all. The first and the last
+	 * VA tell most bursts that are not.
+	 */
+	page = (uintptr_t)va[0] >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT;
+	if (((uintptr_t)va[n - 1] >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == page) {
+		for (i = 1, other = 0; i + 1 < n; i++)
+			other |= ((uintptr_t)va[i] >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) ^ page;
+		entry = __rte_eal_iommu_xlate_entry_va(x, (uintptr_t)va[0]);
+		if (other == 0 && likely(entry & RTE_EAL_IOMMU_XLATE_VALID)) {
+			entry &= ~RTE_EAL_IOMMU_XLATE_FLAGS;
+			for (i = 0; i < n; i++)
+				iova[i] = (uintptr_t)va[i] + entry;
+			__atomic_store_n(active, 0, __ATOMIC_RELEASE);
+			return n;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		uint64_t v = (uintptr_t)va[i];
-		uint64_t entry = __rte_eal_iommu_xlate_entry_va(x, v);
 
+		entry = __rte_eal_iommu_xlate_entry_va(x, v);
 		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID)) {
 			iova[i] = v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
 			done++;
