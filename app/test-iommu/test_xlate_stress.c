@@ -9,9 +9,10 @@
  * started after an unmap returned: RTE_BAD_IOVA; started after a map
  * returned: that mapping's IOVA; overlapping a change: RTE_BAD_IOVA or an
  * IOVA the buffer had meanwhile, never another. A third of the checks are
- * bursts (rte_eal_iommu_lookup_bulk(), 0 to 32 VAs of random buffers, a
- * burst being one lookup): each VA is checked against its buffer's state
- * before and after the burst. Runs for
+ * bursts (rte_eal_iommu_lookup_bulk(), 0 to 32 VAs, of random buffers or
+ * half the time of one, so that whole-page bursts take the one-entry
+ * path; a burst is one lookup): each VA is checked against its buffer's
+ * state before and after the burst. Runs for
  * IOMMU_TEST_STRESS_SECONDS (default 3). Needs the plug-in (any profile).
  */
 
@@ -118,18 +119,19 @@ report(const struct buf *b, uint64_t off, uint64_t got, const struct snap *s1,
 			s1->state, s2->state);
 }
 
-/* A burst of up to BURST VAs of random buffers, each checked on its own. */
+/* A burst of up to BURST VAs, of random buffers or of one, each checked. */
 static void
 check_burst(unsigned int slot, unsigned int *rnd)
 {
 	unsigned int n = rand_r(rnd) % (BURST + 1), i, done, expect = 0;
+	int one = rand_r(rnd) & 1;
 	struct snap s1[BURST], s2[BURST];
 	struct buf *b[BURST];
 	const void *va[BURST];
 	uint64_t off[BURST], got[BURST];
 
 	for (i = 0; i < n; i++) {
-		b[i] = &bufs[rand_r(rnd) % NBUF];
+		b[i] = one && i > 0 ? b[0] : &bufs[rand_r(rnd) % NBUF];
 		off[i] = (rand_r(rnd) % (b[i]->len / 8)) * 8;
 		va[i] = b[i]->va + off[i];
 	}

@@ -250,9 +250,10 @@ rte_eal_iommu_lookup_len(const void *va, size_t len)
  * with one announcement for the whole burst: the lookup's fixed cost (the
  * lcore's id, announcing, clearing) is paid once per burst. Each VA costs
  * two loads from the shared table and the store into iova[i], nothing
- * else: the burst does not use the lcore's cache. For the unmap contract
- * the burst is one lookup: once an unmap call has returned, no burst
- * started afterwards returns the old translation; a burst running
+ * else: the burst does not use the lcore's cache; a burst within one 2 MiB
+ * page that one mapping covers reads one entry for all. For the unmap
+ * contract the burst is one lookup: once an unmap call has returned, no
+ * burst started afterwards returns the old translation; a burst running
  * meanwhile may. VAs that need the out-of-line path (2 MiB pages shared by
  * several mappings, VAs at or above 2^48) are translated by it once the
  * burst's announcement is over, each as a lookup of its own; threads
