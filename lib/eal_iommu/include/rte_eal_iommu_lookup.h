@@ -275,6 +275,7 @@ rte_eal_iommu_lookup_bulk(const void *const va[], uint64_t iova[], unsigned int 
 	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
 	unsigned int lcore = rte_lcore_id(), i, done = 0, slow = n;
 	uint64_t *active, page, entry, other;
+	uint64_t *const *blocks;
 
 	if (unlikely(lcore >= RTE_MAX_LCORE)) {
 		for (i = 0; i < n; i++) {
@@ -287,11 +288,12 @@ rte_eal_iommu_lookup_bulk(const void *const va[], uint64_t iova[], unsigned int 
 		return 0;
 	/*
 	 * One announcement for the burst. The burst reads the table only, not
-	 * the lcore's cache, so it needs no epoch check: a miss costs no store
-	 * and a hit no compare. The acquire load orders the table loads after
+	 * the lcore's cache, so it needs no epoch check and has no cache to
+	 * compare or fill per VA. The acquire load orders the table loads after
 	 * it (with membarrier() ordering the store before them): a burst that
 	 * announces the new epoch sees the cleared entries.
 	 */
+	blocks = x->block;
 	active = &x->reader[lcore].active;
 	__atomic_store_n(active, __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE),
 		__ATOMIC_RELAXED);
@@ -316,10 +318,22 @@ rte_eal_iommu_lookup_bulk(const void *const va[], uint64_t iova[], unsigned int 
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t v = (uintptr_t)va[i];
+		uint64_t b = v >> RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT;
+		const uint64_t *block;
 
-		entry = __rte_eal_iommu_xlate_entry_va(x, v);
+		/* __rte_eal_iommu_xlate_entry_va(), the blocks' base at hand. */
+		if (unlikely(b >= RTE_EAL_IOMMU_XLATE_BLOCKS)) {
+			entry = RTE_EAL_IOMMU_XLATE_SPLIT;
+		} else {
+			block = __atomic_load_n(&blocks[b], __ATOMIC_ACQUIRE);
+			entry = likely(block != NULL) ? __atomic_load_n(
+				&block[(v >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) &
+				(RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK - 1)],
+				__ATOMIC_RELAXED) : 0;
+		}
+		/* VALID is the only flag of a VALID entry. */
 		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID)) {
-			iova[i] = v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+			iova[i] = v + entry - RTE_EAL_IOMMU_XLATE_VALID;
 			done++;
 		} else {
 			iova[i] = RTE_BAD_IOVA;
