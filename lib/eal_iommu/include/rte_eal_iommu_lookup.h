@@ -211,7 +211,7 @@ rte_eal_iommu_lookup(const void *va)
 		return __rte_eal_iommu_lookup_slow(va, 1);
 	entry = __rte_eal_iommu_lookup_page(v);
 	if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
-		return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+		return v + entry - RTE_EAL_IOMMU_XLATE_VALID; /* its only flag */
 	if (entry & RTE_EAL_IOMMU_XLATE_SPLIT)
 		return __rte_eal_iommu_lookup_slow(va, 1);
 	return RTE_BAD_IOVA;
@@ -236,7 +236,7 @@ rte_eal_iommu_lookup_len(const void *va, size_t len)
 		   ((v ^ (v + len - 1)) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == 0)) {
 		entry = __rte_eal_iommu_lookup_page(v);
 		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
-			return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+			return v + entry - RTE_EAL_IOMMU_XLATE_VALID;
 		if (!(entry & RTE_EAL_IOMMU_XLATE_SPLIT))
 			return RTE_BAD_IOVA;
 	}
