@@ -10,7 +10,8 @@
 #                                of DPDK memory is mapped: through the
 #                                plug-in's IOAS vs EAL's legacy type1
 #                                container, in one VM run (vtd48)
-#   devtools/bench.sh lookup     VA -> IOVA lookups at 1, 16 and 128 GiB, vs
+#   devtools/bench.sh lookup     VA -> IOVA lookups at 1, 16 and 128 GiB,
+#                                single and in bursts of 1, 8 and 32, vs
 #                                DPDK's and reference translations, 1 and 2
 #                                lcores (this machine: needs a real clock, two
 #                                cores, and hugepages for PA mode)
@@ -97,7 +98,7 @@ map-init)
 		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm map-init
 	;;
 *)
-	sed -n '4,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

@@ -26,6 +26,9 @@ MUTANTS=(
 	"secondary_assumes_va@lib/eal_iommu/iommu_mem_secondary.c@s/iova_is_va = iommu_policy_current_locked\(\) == RTE_EAL_IOMMU_POLICY_VA;/iova_is_va = 1;/@mock@mock_mp_window@mp_secondary_autotest"
 	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
 	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
+	"bulk_skips_slow_path@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/for \(i = slow; unlikely\(i < n\); i\+\+\)/for (i = n; unlikely(i < n); i++)/@host@host@xlate_autotest"
+	"bulk_slow_inside_window@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/(\t__atomic_store_n\(active, 0, __ATOMIC_RELEASE\);\n)(\t\/\*\n\t \* The out-of-line path.*?\t\t\}\n)/\2\1/s@host@host@xlate_autotest"
+	"bulk_one_page_unchecked@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/if \(other == 0 && likely/if (likely/@host@host@xlate_autotest"
 	"xlate_keeps_removed_split@lib/eal_iommu/iommu_xlate.c@s/if \(is_split\(va, len\) && split_publish\(&m, 0, &old\) < 0\)/if (0 \&\& is_split(va, len) \&\& split_publish(\&m, 0, \&old) < 0)/@host@host@xlate_autotest"
 	"no_early_refusal@lib/eal_iommu/iommu_policy.c@s/\t\{ RTE_EAL_IOMMU_POLICY_VA, ANY, 0, ANY, ANY, IOMMU_POLICY_VA_OUTSIDE \},\n//@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 	"name_first_dropped@drivers/bus/iommufd/iommufd_bus.c@s/return da->bus_str != NULL \? da->bus_str : da->drv_str;/return da->bus_str;/@mock@mock_name_first@ioas_memseg_dma_autotest"
@@ -91,10 +94,15 @@ run_mutant()
 {
 	local name=$1 profile=$2 vmcase=$3 test=$4 build=$MUTANT_DIR/$1/build
 	if [ "$profile" = host ]; then
-		LD_LIBRARY_PATH=$DPDK_PREFIX/lib "$build/app/test-iommu/dpdk-test-iommu" \
+		local out rc
+		out=$(LD_LIBRARY_PATH=$DPDK_PREFIX/lib "$build/app/test-iommu/dpdk-test-iommu" \
 			--no-huge -m 64 --no-pci --no-shconf \
-			-d "$build/drivers/bus/iommufd/librte_bus_iommufd.so" -- "$test" 2>&1 |
-			sed 's#^\(PASS\|FAIL\|SKIP\) #\1 host/#'
+			-d "$build/drivers/bus/iommufd/librte_bus_iommufd.so" -- "$test" 2>&1)
+		rc=$?
+		sed 's#^\(PASS\|FAIL\|SKIP\) #\1 host/#' <<<"$out"
+		# No result (an RTE_ASSERT, a signal) fails the test, as in test.sh.
+		grep -qE "^(PASS|FAIL|SKIP) $test(: .*)?\$" <<<"$out" ||
+			echo "FAIL host/$test: no result (exit code $rc)"
 		return
 	fi
 	IOMMU_TEST_CASES=$vmcase DPDK_IOMMUFD_BUILD=$build "$DEVTOOLS_DIR/vm.sh" \

@@ -34,10 +34,13 @@ extern const check_fn check_functions[];
 uint64_t
 check_lookup(const void *va, std::size_t len)
 {
+	const void *burst[1] = { va };
 	uint64_t iova = rte_eal_iommu_lookup(va);
 
 	if (iova == RTE_BAD_IOVA)
 		return rte_eal_iommu_lookup_len(va, len);
+	if (rte_eal_iommu_lookup_bulk(burst, &iova, 1) == 0)
+		return RTE_BAD_IOVA;
 	return iova;
 }
 

@@ -17,7 +17,12 @@
  *   rte_mem_virt2memseg       DPDK's memseg-list scan (external memory)
  *   rte_mem_virt2iova         DPDK 22.11 (PA mode: pagemap), on DPDK memory
  *
- * then throughput on 1 and 2 lcores. The address space is PROT_NONE
+ * then the burst lookup rte_eal_iommu_lookup_bulk() in bursts of 1, 8 and
+ * 32 (ns per burst and per lookup, throughput) next to the two-level table
+ * in the same loop (its results stored in the same array), and throughput
+ * on 1 and 2 lcores. Each figure is the best of REPS measurements, the
+ * methods interleaved, so that a busy machine disturbs them alike. The
+ * address space is PROT_NONE
  * reservations: translations need no memory behind them. Our table is
  * filled with eal_iommu_xlate_insert() (the table alone, no kernel), DPDK's
  * with rte_extmem_register(). Run as the bench command shows (the host,
@@ -47,6 +52,15 @@
 #define G1 (UINT64_C(1) << 30)
 #define NADDR (1u << 20)
 #define IOVA_BASE UINT64_C(0x10000000000)
+/*
+ * One lcore: the best of REPS windows of NWIN lookups (short, so that some
+ * run undisturbed on a busy machine), over every part of the addresses;
+ * two lcores: the best of RATE_REPS runs over all of them.
+ */
+#define NWIN (NADDR / 8)
+#define REPS 24
+#define RATE_REPS 7
+#define BURST_MAX 32
 
 /* The SPDK-style reference: spdk_mem_map_translate()'s two levels. */
 struct two_level {
@@ -65,9 +79,12 @@ struct space {
 	struct sorted_map *sorted;
 	rte_rwlock_t lock;
 	uint64_t *seq, *rnd; /* NADDR addresses each, per lcore slot */
+	const void **seqp, **rndp; /* the same, as the burst lookup takes them */
 };
 
 static struct space *cur;
+/* The addresses measured: [win_off, win_off + win_len) of the lcore's. */
+static unsigned int win_off, win_len = NADDR;
 
 static uint64_t
 two_level_lookup(const struct two_level *tl, uint64_t va)
@@ -140,11 +157,25 @@ guarded_two_level_lookup(const struct two_level *tl, uint64_t va)
 	return r;
 }
 
-enum method { OURS, TWO_LEVEL, GUARDED, SORTED, MEMSEG, NMETHODS };
-static const char *const method_name[NMETHODS] = {
+/* The single lookups, then the bursts (throughput only). */
+enum method {
+	OURS, TWO_LEVEL, GUARDED, SORTED, MEMSEG, NMETHODS,
+	BULK1 = NMETHODS, BULK8, BULK32, TWO_LEVEL32, NALL
+};
+static const char *const method_name[NALL] = {
 	"rte_eal_iommu_lookup", "two-level (SPDK-style)", "two-level + guarantee",
 	"rwlock sorted array", "rte_mem_virt2memseg",
+	"lookup_bulk, burst 1", "lookup_bulk, burst 8", "lookup_bulk, burst 32",
+	"two-level, burst 32",
 };
+static const unsigned int burst_of[NALL] = {
+	[BULK1] = 1, [BULK8] = 8, [BULK32] = 32, [TWO_LEVEL32] = 32,
+};
+
+/* Where each lcore's bursts store their IOVAs. */
+static struct {
+	uint64_t iova[BURST_MAX];
+} __rte_cache_aligned burst_out[RTE_MAX_LCORE];
 
 static __rte_always_inline uint64_t
 lookup(enum method m, uint64_t va)
@@ -175,60 +206,121 @@ measure_with(enum method m, const uint64_t *addrs, int dependent, uint64_t *chec
 	uint64_t start, sum = 0, r = 0;
 	unsigned int i, j = 0;
 
+	addrs += win_off;
 	start = rte_rdtsc_precise();
 	if (dependent) {
-		for (i = 0; i < NADDR; i++) {
-			j = (j + 1 + (unsigned int)(r >> 63)) & (NADDR - 1);
+		for (i = 0; i < win_len; i++) {
+			j = (j + 1 + (unsigned int)(r >> 63)) & (win_len - 1);
 			r = lookup(m, addrs[j]);
 			sum += r;
 		}
 	} else {
-		for (i = 0; i < NADDR; i++)
+		for (i = 0; i < win_len; i++)
 			sum += lookup(m, addrs[i]);
 	}
 	*check = sum;
-	return (double)(rte_rdtsc_precise() - start) / NADDR;
+	return (double)(rte_rdtsc_precise() - start) / win_len;
+}
+
+/*
+ * Cycles per lookup in bursts of b (a constant once inlined): the burst
+ * lookup, or (two_level) the two-level table in the same loop, storing
+ * into the same array.
+ */
+static __rte_always_inline double
+measure_bulk_with(unsigned int b, int two_level, const void *const *addrs,
+		uint64_t *check)
+{
+	uint64_t *out = burst_out[rte_lcore_id()].iova, start, sum = 0;
+	unsigned int i, j;
+
+	addrs += win_off;
+	start = rte_rdtsc_precise();
+	for (i = 0; i < win_len; i += b) {
+		if (two_level) {
+			for (j = 0; j < b; j++)
+				out[j] = two_level_lookup(cur->tl, (uintptr_t)addrs[i + j]);
+		} else {
+			rte_eal_iommu_lookup_bulk(&addrs[i], out, b);
+		}
+		sum += out[b - 1];
+	}
+	*check = sum;
+	return (double)(rte_rdtsc_precise() - start) / win_len;
 }
 
 static double
-measure_ours(const uint64_t *a, int d, uint64_t *c)
+measure_ours(int p, unsigned int slot, int d, uint64_t *c)
 {
-	return measure_with(OURS, a, d, c);
+	return measure_with(OURS, (p ? cur->rnd : cur->seq) + slot * NADDR, d, c);
 }
 
 static double
-measure_two_level(const uint64_t *a, int d, uint64_t *c)
+measure_two_level(int p, unsigned int slot, int d, uint64_t *c)
 {
-	return measure_with(TWO_LEVEL, a, d, c);
+	return measure_with(TWO_LEVEL, (p ? cur->rnd : cur->seq) + slot * NADDR, d, c);
 }
 
 static double
-measure_guarded(const uint64_t *a, int d, uint64_t *c)
+measure_guarded(int p, unsigned int slot, int d, uint64_t *c)
 {
-	return measure_with(GUARDED, a, d, c);
+	return measure_with(GUARDED, (p ? cur->rnd : cur->seq) + slot * NADDR, d, c);
 }
 
 static double
-measure_sorted(const uint64_t *a, int d, uint64_t *c)
+measure_sorted(int p, unsigned int slot, int d, uint64_t *c)
 {
-	return measure_with(SORTED, a, d, c);
+	return measure_with(SORTED, (p ? cur->rnd : cur->seq) + slot * NADDR, d, c);
 }
 
 static double
-measure_memseg(const uint64_t *a, int d, uint64_t *c)
+measure_memseg(int p, unsigned int slot, int d, uint64_t *c)
 {
-	return measure_with(MEMSEG, a, d, c);
+	return measure_with(MEMSEG, (p ? cur->rnd : cur->seq) + slot * NADDR, d, c);
 }
 
 static double
-measure(enum method m, const uint64_t *addrs, int dependent, uint64_t *check)
+measure_bulk1(int p, unsigned int slot, int d, uint64_t *c)
 {
-	static double (* const fn[NMETHODS])(const uint64_t *, int, uint64_t *) = {
+	RTE_SET_USED(d);
+	return measure_bulk_with(1, 0, (p ? cur->rndp : cur->seqp) + slot * NADDR, c);
+}
+
+static double
+measure_bulk8(int p, unsigned int slot, int d, uint64_t *c)
+{
+	RTE_SET_USED(d);
+	return measure_bulk_with(8, 0, (p ? cur->rndp : cur->seqp) + slot * NADDR, c);
+}
+
+static double
+measure_bulk32(int p, unsigned int slot, int d, uint64_t *c)
+{
+	RTE_SET_USED(d);
+	return measure_bulk_with(32, 0, (p ? cur->rndp : cur->seqp) + slot * NADDR, c);
+}
+
+static double
+measure_two_level32(int p, unsigned int slot, int d, uint64_t *c)
+{
+	RTE_SET_USED(d);
+	return measure_bulk_with(32, 1, (p ? cur->rndp : cur->seqp) + slot * NADDR, c);
+}
+
+/*
+ * Cycles per lookup of method m on pattern p (0 sequential, 1 random),
+ * with the addresses of lcore slot (0 or 1); dependent: single lookups only.
+ */
+static double
+measure(enum method m, int p, unsigned int slot, int dependent, uint64_t *check)
+{
+	static double (* const fn[NALL])(int, unsigned int, int, uint64_t *) = {
 		measure_ours, measure_two_level, measure_guarded, measure_sorted,
-		measure_memseg,
+		measure_memseg, measure_bulk1, measure_bulk8, measure_bulk32,
+		measure_two_level32,
 	};
 
-	return fn[m](addrs, dependent, check);
+	return fn[m](p, slot, dependent, check);
 }
 
 static double
@@ -264,9 +356,12 @@ space_build(struct space *s, uint64_t size)
 	s->sorted = malloc(sizeof(*s->sorted) * s->npages);
 	s->seq = malloc(sizeof(uint64_t) * NADDR * 2);
 	s->rnd = malloc(sizeof(uint64_t) * NADDR * 2);
+	s->seqp = malloc(sizeof(void *) * NADDR * 2);
+	s->rndp = malloc(sizeof(void *) * NADDR * 2);
 	perm = malloc(sizeof(*perm) * s->npages);
 	if (s->iova == NULL || s->tl == NULL || s->sorted == NULL ||
-	    s->seq == NULL || s->rnd == NULL || perm == NULL)
+	    s->seq == NULL || s->rnd == NULL || s->seqp == NULL ||
+	    s->rndp == NULL || perm == NULL)
 		return -1;
 	/* Scattered IOVAs: a random permutation of the pages. */
 	for (i = 0; i < s->npages; i++)
@@ -301,6 +396,8 @@ space_build(struct space *s, uint64_t size)
 	for (i = 0; i < 2 * NADDR; i++) {
 		s->seq[i] = s->base + ((i % NADDR) * 2048 + (i / NADDR) * (size / 2)) % size;
 		s->rnd[i] = s->base + (xorshift(&x) % (size / 8)) * 8;
+		s->seqp[i] = (const void *)(uintptr_t)s->seq[i];
+		s->rndp[i] = (const void *)(uintptr_t)s->rnd[i];
 	}
 	return 0;
 }
@@ -320,6 +417,8 @@ space_free(struct space *s)
 	free(s->sorted);
 	free(s->seq);
 	free(s->rnd);
+	free(s->seqp);
+	free(s->rndp);
 	munmap(s->reservation, s->size + M2);
 }
 
@@ -338,6 +437,19 @@ agree(const struct space *s)
 				return 0;
 			}
 	}
+	for (i = 0; i + BURST_MAX <= 1000; i += BURST_MAX) {
+		uint64_t out[BURST_MAX];
+
+		if (rte_eal_iommu_lookup_bulk(&s->rndp[i], out, BURST_MAX) != BURST_MAX)
+			return 0;
+		for (m = 0; m < BURST_MAX; m++)
+			if (out[m] != s->iova[(s->rnd[i + m] - s->base) / M2] +
+			    s->rnd[i + m] % M2) {
+				printf("lookup_bulk disagrees at VA 0x%" PRIx64 "\n",
+					s->rnd[i + m]);
+				return 0;
+			}
+	}
 	return 1;
 }
 
@@ -352,10 +464,9 @@ par_worker(void *arg)
 {
 	struct par_arg *a = arg;
 	unsigned int slot = rte_lcore_id() == rte_get_main_lcore() ? 0 : 1;
-	const uint64_t *addrs = (a->pattern ? cur->rnd : cur->seq) + slot * NADDR;
 	uint64_t check;
 
-	a->cycles[rte_lcore_id()] = measure(a->m, addrs, 0, &check);
+	a->cycles[rte_lcore_id()] = measure(a->m, a->pattern, slot, 0, &check);
 	return check == 1; /* never: keeps the result alive */
 }
 
@@ -379,8 +490,9 @@ rate(enum method m, int pattern, unsigned int n)
 }
 
 static const uint64_t sizes[] = { G1, 16 * G1, 128 * G1 };
-static double result[NMETHODS][RTE_DIM(sizes)][2][2]; /* [pattern][dependent] */
-static double scale[NMETHODS][2][2]; /* 16 GiB: [pattern][1 or 2 lcores] */
+/* Cycles per lookup: [size][pattern][dependent]; bursts: throughput only. */
+static double result[NALL][RTE_DIM(sizes)][2][2];
+static double scale[NALL][2][2]; /* 16 GiB: [pattern][1 or 2 lcores] */
 
 static void
 print_tables(double virt2iova_tp, double virt2iova_lat, const char *virt2iova_note)
@@ -404,8 +516,28 @@ print_tables(double virt2iova_tp, double virt2iova_lat, const char *virt2iova_no
 	printf("  %-24s  %5.1f / %5.1f  (%s)\n", "rte_mem_virt2iova",
 		ns(virt2iova_tp), ns(virt2iova_lat), virt2iova_note);
 
+	printf("\nbursts, throughput (1 lcore): ns per burst / ns per lookup\n");
+	printf("  %-24s", "");
+	for (z = 0; z < RTE_DIM(sizes); z++)
+		printf("  %7" PRIu64 " GiB seq   %7s rand   ", sizes[z] / G1, "");
+	printf("\n");
+	for (m = BULK1; m < NALL; m++) {
+		printf("  %-24s", method_name[m]);
+		for (z = 0; z < RTE_DIM(sizes); z++)
+			for (p = 0; p < 2; p++)
+				printf("  %5.1f / %5.1f",
+					ns(result[m][z][p][0]) * burst_of[m],
+					ns(result[m][z][p][0]));
+		printf("\n");
+	}
+	printf("  %-24s", "two-level (SPDK-style)");
+	for (z = 0; z < RTE_DIM(sizes); z++)
+		for (p = 0; p < 2; p++)
+			printf("  %5s / %5.1f", "", ns(result[TWO_LEVEL][z][p][0]));
+	printf("   (one at a time, from above)\n");
+
 	printf("\nthroughput at 16 GiB, million lookups/s: 1 lcore, 2 lcores, speed-up\n");
-	for (m = 0; m < NMETHODS; m++)
+	for (m = 0; m < NALL; m++)
 		for (p = 0; p < 2; p++)
 			printf("  %-24s %-10s %8.1f %8.1f   %.2fx\n", method_name[m],
 				p ? "random" : "sequential", scale[m][p][0], scale[m][p][1],
@@ -419,19 +551,66 @@ print_goals(void)
 	double guarded_hit = result[GUARDED][1][0][0];
 	double scan_seq = result[MEMSEG][1][0][0], scan_rnd = result[MEMSEG][1][1][0];
 	double rnd = result[OURS][1][1][0];
+	static const enum method judged[] = { OURS, BULK32 };
+	unsigned int z, j;
 	int p;
 
-	printf("\ngoals (16 GiB; throughput):\n");
-	printf("  hit path (sequential) no slower than two-level: %.2f vs %.2f ns: %s (two-level with the same guarantee: %.2f ns)\n",
+	printf("\ngoals (throughput; 2%% tolerance on \"no slower\"):\n");
+	printf("  hit path (sequential, 16 GiB) no slower than two-level: %.2f vs %.2f ns: %s (two-level with the same guarantee: %.2f ns)\n",
 		ns(hit), ns(two), hit <= two * 1.02 ? "met" : "MISSED", ns(guarded_hit));
-	printf("  hit path >= 5x faster than the memseg-list scan: %.1fx: %s (random: %.1fx)\n",
+	printf("  hit path >= 5x faster than the memseg-list scan (16 GiB): %.1fx: %s (random: %.1fx)\n",
 		scan_seq / hit, scan_seq / hit >= 5 ? "met" : "MISSED", scan_rnd / rnd);
-	for (p = 0; p < 2; p++) {
-		double sp = scale[OURS][p][1] / scale[OURS][p][0];
+	for (j = 0; j < RTE_DIM(judged); j++)
+		for (z = 0; z < RTE_DIM(sizes); z++)
+			for (p = 0; p < 2; p++) {
+				double o = result[judged[j]][z][p][0];
+				double t = result[TWO_LEVEL][z][p][0];
 
-		printf("  2 lcores >= 1.9x one lcore (%s): %.2fx: %s\n",
-			p ? "random" : "sequential", sp, sp >= 1.9 ? "met" : "MISSED");
+				printf("  %s no slower than two-level, %" PRIu64 " GiB %s: %.2f vs %.2f ns: %s",
+					method_name[judged[j]], sizes[z] / G1,
+					p ? "random" : "sequential", ns(o), ns(t),
+					o <= t * 1.02 ? "met" : "MISSED");
+				if (judged[j] == BULK32)
+					printf(" (two-level in bursts of 32: %.2f ns)",
+						ns(result[TWO_LEVEL32][z][p][0]));
+				printf("\n");
+			}
+	for (j = 0; j < RTE_DIM(judged); j++)
+		for (p = 0; p < 2; p++) {
+			double sp = scale[judged[j]][p][1] / scale[judged[j]][p][0];
+
+			printf("  %s: 2 lcores >= 1.9x one lcore (%s): %.2fx: %s\n",
+				method_name[judged[j]], p ? "random" : "sequential", sp,
+				sp >= 1.9 ? "met" : "MISSED");
+		}
+}
+
+/* One lcore: every method on every pattern, the best of REPS windows. */
+static void
+measure_all(unsigned int z)
+{
+	unsigned int m, k;
+	uint64_t check;
+	int p, d;
+
+	for (m = 0; m < NALL; m++)
+		for (p = 0; p < 2; p++)
+			for (d = 0; d < 2; d++)
+				result[m][z][p][d] = 1e300;
+	for (k = 0; k <= REPS; k++) { /* round 0 warms */
+		win_len = NWIN;
+		win_off = (k % (NADDR / NWIN)) * NWIN;
+		for (m = 0; m < NALL; m++)
+			for (p = 0; p < 2; p++)
+				for (d = 0; d < (m < NMETHODS ? 2 : 1); d++) {
+					double c = measure(m, p, 0, d, &check);
+
+					if (k > 0)
+						result[m][z][p][d] = RTE_MIN(c, result[m][z][p][d]);
+				}
 	}
+	win_len = NADDR;
+	win_off = 0;
 }
 
 static int
@@ -439,30 +618,29 @@ cmd_lookup_perf(void)
 {
 	static struct test_segments dpdk;
 	struct space s;
-	unsigned int m, z, i;
+	unsigned int m, z, i, k;
 	uint64_t check, *daddrs;
 	double v2i_tp, v2i_lat;
-	int p, d;
+	int p;
 
 	TEST_ASSERT(rte_lcore_count() >= 2, "run with two lcores (-l 0-1)");
-	printf("TSC %.2f GHz, %u lookups per measurement\n", rte_get_tsc_hz() / 1e9, NADDR);
+	printf("TSC %.2f GHz; 1 lcore: best of %u windows of %u lookups; 2 lcores: best of %u runs of %u\n",
+		rte_get_tsc_hz() / 1e9, REPS, NWIN, RATE_REPS, NADDR);
 	for (z = 0; z < RTE_DIM(sizes); z++) {
 		TEST_ASSERT(space_build(&s, sizes[z]) == 0, "cannot build %" PRIu64 " GiB",
 			sizes[z] / G1);
 		cur = &s;
 		TEST_ASSERT(agree(&s), "the methods disagree");
-		for (m = 0; m < NMETHODS; m++)
-			for (p = 0; p < 2; p++)
-				for (d = 0; d < 2; d++) {
-					measure(m, p ? s.rnd : s.seq, d, &check); /* warm */
-					result[m][z][p][d] = measure(m, p ? s.rnd : s.seq, d, &check);
-				}
+		measure_all(z);
 		if (sizes[z] == 16 * G1)
-			for (m = 0; m < NMETHODS; m++)
-				for (p = 0; p < 2; p++) {
-					scale[m][p][0] = rate(m, p, 1);
-					scale[m][p][1] = rate(m, p, 2);
-				}
+			for (k = 0; k < RATE_REPS; k++)
+				for (m = 0; m < NALL; m++)
+					for (p = 0; p < 2; p++) {
+						scale[m][p][0] = RTE_MAX(scale[m][p][0],
+							rate(m, p, 1));
+						scale[m][p][1] = RTE_MAX(scale[m][p][1],
+							rate(m, p, 2));
+					}
 		printf("%" PRIu64 " GiB done\n", sizes[z] / G1);
 		space_free(&s);
 	}

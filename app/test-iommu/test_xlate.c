@@ -10,6 +10,8 @@
  * mappings above 2^48; first and last bytes, one byte out, ranges that
  * straddle two mappings, unknown VAs; from an lcore and from a non-EAL
  * thread; and removal, including of translations an lcore has cached.
+ * The burst lookup answers the same, in bursts of every size from 0 to
+ * more than 32, with VAs of the out-of-line path anywhere in a burst.
  * The kernel-backed tests check the same lookups against real mappings.
  */
 
@@ -72,12 +74,156 @@ check_lookups(int mapped)
 	return 1;
 }
 
+/* VAs of every kind, mapped or not, and what each translates to. */
+#define NBULK (2 * RTE_DIM(kinds) + 4)
+#define ROUNDS 3
+
+static unsigned int
+bulk_vas(int mapped, const void *va[NBULK], uint64_t want[NBULK])
+{
+	unsigned int i, n = 0, expect = 0;
+
+	for (i = 0; i < RTE_DIM(kinds); i++) {
+		va[n] = (const void *)(uintptr_t)kinds[i].va;
+		want[n++] = mapped ? kinds[i].iova : RTE_BAD_IOVA;
+		va[n] = (const void *)(uintptr_t)(kinds[i].va + kinds[i].len - 1);
+		want[n++] = mapped ? kinds[i].iova + kinds[i].len - 1 : RTE_BAD_IOVA;
+	}
+	va[n] = (const void *)(uintptr_t)(BASE - 1);
+	want[n++] = RTE_BAD_IOVA;
+	va[n] = (const void *)(uintptr_t)(BASE + 2 * G1 + 2 * K4); /* hole, split page */
+	want[n++] = RTE_BAD_IOVA;
+	va[n] = (const void *)(uintptr_t)0x1000;
+	want[n++] = RTE_BAD_IOVA;
+	va[n] = (const void *)(uintptr_t)UINT64_MAX;
+	want[n++] = RTE_BAD_IOVA;
+	for (i = 0; i < n; i++)
+		expect += want[i] != RTE_BAD_IOVA;
+	return expect;
+}
+
+/*
+ * 1: rte_eal_iommu_lookup_bulk() answers as expected in bursts of b over
+ * ROUNDS permutations of the VAs (the out-of-line ones at every place in
+ * a burst: first, last, between whole pages, several in one burst).
+ */
+static int
+check_bulk_size(const void *const va[], const uint64_t want[], unsigned int len,
+		unsigned int b)
+{
+	uint64_t iova[ROUNDS * NBULK + 1];
+	unsigned int i, j, n, expect, got;
+
+	for (i = 0; i < len; i += n) {
+		n = RTE_MIN(b, len - i);
+		expect = 0;
+		for (j = 0; j < n; j++) {
+			iova[j] = 0x5a5a; /* each must be written */
+			expect += want[i + j] != RTE_BAD_IOVA;
+		}
+		iova[n] = 0x5a5a; /* and no more */
+		got = rte_eal_iommu_lookup_bulk(&va[i], iova, n);
+		for (j = 0; j < n; j++)
+			if (iova[j] != want[i + j]) {
+				printf("burst of %u at %u: VA %p gave 0x%" PRIx64 ", not 0x%" PRIx64 "\n",
+					n, i, va[i + j], iova[j], want[i + j]);
+				return 0;
+			}
+		if (got != expect || iova[n] != 0x5a5a) {
+			printf("burst of %u at %u: %u translated, not %u%s\n", n, i,
+				got, expect, iova[n] != 0x5a5a ? ", wrote past the end" : "");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Bursts within one 2 MiB page (the burst's one-entry path) and bursts
+ * whose first and last VAs share a page but not the others.
+ */
+static int
+check_bulk_one_page(int mapped)
+{
+	static const struct {
+		uint64_t va, iova; /* of the page's first byte; 0: see below */
+	} page[] = {
+		{ BASE, BASE },                      /* [0] */
+		{ BASE + M2, 0x40000000 },           /* [1] */
+		{ BASE + G1 + 5 * M2, 0x80000000 + 5 * M2 }, /* in the 1 GiB page */
+		{ BASE + 2 * G1, 0 },                /* the split page: as single lookups */
+		{ BASE + 8 * M2, 0 },                /* nothing mapped */
+		{ (UINT64_C(1) << 48) + M2, 0xa0000000 }, /* above the table */
+	};
+	const void *va[33];
+	uint64_t want[33];
+	unsigned int p, n, i;
+
+	for (p = 0; p < RTE_DIM(page); p++)
+		for (n = 1; n <= RTE_DIM(va); n += 8) {
+			for (i = 0; i < n; i++) {
+				uint64_t off = (i * 4099 * 8) % M2;
+
+				va[i] = (const void *)(uintptr_t)(page[p].va + off);
+				want[i] = mapped && page[p].iova != 0 ?
+					page[p].iova + off : RTE_BAD_IOVA;
+			}
+			if (page[p].va == BASE + 2 * G1 && mapped)
+				for (i = 0; i < n; i++)
+					want[i] = rte_eal_iommu_lookup(va[i]);
+			if (!check_bulk_size(va, want, n, n))
+				return 0;
+			/* First and last in the page, one in between elsewhere. */
+			if (n < 3)
+				continue;
+			va[n / 2] = (const void *)(uintptr_t)kinds[0].va;
+			want[n / 2] = mapped ? kinds[0].iova : RTE_BAD_IOVA;
+			if (page[p].va == BASE) {
+				va[n / 2] = (const void *)(uintptr_t)kinds[1].va;
+				want[n / 2] = mapped ? kinds[1].iova : RTE_BAD_IOVA;
+			}
+			if (!check_bulk_size(va, want, n, n))
+				return 0;
+		}
+	return 1;
+}
+
+static int
+check_bulk(int mapped)
+{
+	static const unsigned int sizes[] = { 1, 2, 8, 31, 32, 33, ROUNDS * NBULK };
+	const void *one[NBULK], *va[ROUNDS * NBULK];
+	uint64_t want_one[NBULK], want[ROUNDS * NBULK], iova = 0x5a5a;
+	unsigned int i, r;
+
+	bulk_vas(mapped, one, want_one);
+	/* Permutations: NBULK is even, so odd steps coprime to it. */
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < NBULK; i++) {
+			unsigned int k = (i * (2 * r + 1) + r) % NBULK;
+
+			va[r * NBULK + i] = one[k];
+			want[r * NBULK + i] = want_one[k];
+		}
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		if (!check_bulk_size(va, want, RTE_DIM(va), sizes[i]))
+			return 0;
+	if (!check_bulk_one_page(mapped))
+		return 0;
+	/* n = 0: nothing translated, nothing written. */
+	if (rte_eal_iommu_lookup_bulk(va, &iova, 0) != 0 || iova != 0x5a5a) {
+		printf("a burst of 0 translated or wrote something\n");
+		return 0;
+	}
+	return 1;
+}
+
 static void *
 non_eal_thread(void *arg)
 {
 	int *ok = arg;
 
-	*ok = rte_lcore_id() == LCORE_ID_ANY && check_lookups(1);
+	*ok = rte_lcore_id() == LCORE_ID_ANY && check_lookups(1) && check_bulk(1);
 	return NULL;
 }
 
@@ -92,6 +238,7 @@ test_xlate(void)
 		TEST_ASSERT(eal_iommu_xlate_insert(kinds[i].va, kinds[i].iova,
 			kinds[i].len) == 0, "insert %u", i);
 	TEST_ASSERT(check_lookups(1), "lookups from an lcore");
+	TEST_ASSERT(check_bulk(1), "burst lookups from an lcore");
 
 	/* Bytes just outside and unknown VAs. */
 	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(BASE - 1)) == RTE_BAD_IOVA,
@@ -129,6 +276,15 @@ test_xlate(void)
 	eal_iommu_xlate_remove(kinds[1].va, kinds[1].len);
 	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)kinds[1].va) == RTE_BAD_IOVA,
 		"a cached translation outlived its removal");
+	{
+		const void *va[2] = { (const void *)(uintptr_t)kinds[0].va,
+			(const void *)(uintptr_t)kinds[1].va };
+		uint64_t iova[2];
+
+		TEST_ASSERT(rte_eal_iommu_lookup_bulk(va, iova, 2) == 1 &&
+			iova[0] == kinds[0].iova && iova[1] == RTE_BAD_IOVA,
+			"a burst found a removed translation");
+	}
 	TEST_ASSERT(eal_iommu_xlate_insert(kinds[1].va, kinds[1].va, M2) == 0, "reinsert");
 	TEST_ASSERT(rte_eal_iommu_lookup_len((void *)(uintptr_t)(BASE + 100), 3 * M2 - 100) ==
 		BASE + 100, "[0]..[2] contiguous now");
@@ -138,6 +294,7 @@ test_xlate(void)
 	for (i = 0; i < RTE_DIM(kinds); i++)
 		eal_iommu_xlate_remove(kinds[i].va, kinds[i].len);
 	TEST_ASSERT(check_lookups(0), "lookups after removal");
+	TEST_ASSERT(check_bulk(0), "burst lookups after removal");
 	return TEST_SUCCESS;
 }
 

@@ -8,7 +8,11 @@
  * new IOVA. Every lookup is checked against the buffer's state around it:
  * started after an unmap returned: RTE_BAD_IOVA; started after a map
  * returned: that mapping's IOVA; overlapping a change: RTE_BAD_IOVA or an
- * IOVA the buffer had meanwhile, never another. Runs for
+ * IOVA the buffer had meanwhile, never another. A third of the checks are
+ * bursts (rte_eal_iommu_lookup_bulk(), 0 to 32 VAs, of random buffers or
+ * half the time of one, so that whole-page bursts take the one-entry
+ * path; a burst is one lookup): each VA is checked against its buffer's
+ * state before and after the burst. Runs for
  * IOMMU_TEST_STRESS_SECONDS (default 3). Needs the plug-in (any profile).
  */
 
@@ -33,6 +37,7 @@
 #define NBUF 8
 #define HISTORY 64 /* generations remembered per buffer */
 #define IOVA_BASE UINT64_C(0x7e0000000000)
+#define BURST 32
 
 enum buf_state { UNMAPPED, MAPPING, MAPPED, UNMAPPING };
 
@@ -105,6 +110,48 @@ plausible(const struct buf *b, const struct snap *s1, const struct snap *s2,
 }
 
 static void
+report(const struct buf *b, uint64_t off, uint64_t got, const struct snap *s1,
+		const struct snap *s2, const char *how)
+{
+	if (__atomic_fetch_add(&violations, 1, __ATOMIC_RELAXED) < 5)
+		printf("VIOLATION (%s): buffer %ld VA %p + 0x%" PRIx64 ": got 0x%" PRIx64 ", generation %" PRIu64 " -> %" PRIu64 ", state %d -> %d\n",
+			how, (long)(b - bufs), b->va, off, got, s1->gen, s2->gen,
+			s1->state, s2->state);
+}
+
+/* A burst of up to BURST VAs, of random buffers or of one, each checked. */
+static void
+check_burst(unsigned int slot, unsigned int *rnd)
+{
+	unsigned int n = rand_r(rnd) % (BURST + 1), i, done, expect = 0;
+	int one = rand_r(rnd) & 1;
+	struct snap s1[BURST], s2[BURST];
+	struct buf *b[BURST];
+	const void *va[BURST];
+	uint64_t off[BURST], got[BURST];
+
+	for (i = 0; i < n; i++) {
+		b[i] = one && i > 0 ? b[0] : &bufs[rand_r(rnd) % NBUF];
+		off[i] = (rand_r(rnd) % (b[i]->len / 8)) * 8;
+		va[i] = b[i]->va + off[i];
+	}
+	for (i = 0; i < n; i++)
+		snapshot(b[i], &s1[i]);
+	done = rte_eal_iommu_lookup_bulk(va, got, n);
+	for (i = 0; i < n; i++)
+		snapshot(b[i], &s2[i]);
+	lookups[slot] += n;
+	for (i = 0; i < n; i++) {
+		expect += got[i] != RTE_BAD_IOVA;
+		if (!plausible(b[i], &s1[i], &s2[i], off[i], got[i]))
+			report(b[i], off[i], got[i], &s1[i], &s2[i], "burst");
+	}
+	if (done != expect && __atomic_fetch_add(&violations, 1, __ATOMIC_RELAXED) < 5)
+		printf("VIOLATION: a burst of %u returned %u, translated %u\n", n,
+			done, expect);
+}
+
+static void
 check_one(unsigned int slot, unsigned int *rnd)
 {
 	struct buf *b = &bufs[rand_r(rnd) % NBUF];
@@ -116,11 +163,18 @@ check_one(unsigned int slot, unsigned int *rnd)
 		rte_eal_iommu_lookup_len(b->va + off, 8);
 	snapshot(b, &s2);
 	lookups[slot]++;
-	if (!plausible(b, &s1, &s2, off, got) &&
-	    __atomic_fetch_add(&violations, 1, __ATOMIC_RELAXED) < 5)
-		printf("VIOLATION: buffer %ld VA %p + 0x%" PRIx64 ": got 0x%" PRIx64 ", generation %" PRIu64 " -> %" PRIu64 ", state %d -> %d\n",
-			(long)(b - bufs), b->va, off, got, s1.gen, s2.gen,
-			s1.state, s2.state);
+	if (!plausible(b, &s1, &s2, off, got))
+		report(b, off, got, &s1, &s2, "lookup");
+}
+
+/* Two in three: a single lookup; else a burst. */
+static void
+check(unsigned int slot, unsigned int *rnd)
+{
+	if (rand_r(rnd) % 3 != 0)
+		check_one(slot, rnd);
+	else
+		check_burst(slot, rnd);
 }
 
 static int
@@ -130,7 +184,7 @@ reader(void *arg)
 
 	RTE_SET_USED(arg);
 	while (!stop)
-		check_one(slot, &rnd);
+		check(slot, &rnd);
 	return 0;
 }
 
@@ -141,7 +195,7 @@ non_eal_reader(void *arg)
 
 	RTE_SET_USED(arg);
 	while (!stop)
-		check_one(RTE_MAX_LCORE, &rnd);
+		check(RTE_MAX_LCORE, &rnd);
 	return NULL;
 }
 

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 #include <rte_pause.h>
 
 #include "rte_eal_iommu_lookup.h"
@@ -414,6 +415,12 @@ rte_eal_iommu_lookup_slow(const void *va, size_t len)
 
 	if (lcore < RTE_MAX_LCORE) {
 		active = &x->reader[lcore].active;
+		/*
+		 * Never inside a lookup of this lcore's: clearing the line below
+		 * would end that lookup's announcement early (a burst calls this
+		 * only once its own is over).
+		 */
+		RTE_ASSERT(__atomic_load_n(active, __ATOMIC_RELAXED) == 0);
 	} else {
 		slot = claim_slot();
 		if (slot < 0) {

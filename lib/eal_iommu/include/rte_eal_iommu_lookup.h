@@ -17,8 +17,10 @@
  * entries, each holding iova - va). A 2 MiB page shared by several
  * mappings, and VAs at or above 2^48, are answered by a binary search in a
  * published snapshot of those mappings (out of line, still lock-free).
+ * rte_eal_iommu_lookup_bulk() translates a burst with one announcement,
+ * through the shared table alone.
  *
- * Contract:
+ * Contract (a burst counts as one lookup):
  * - a lookup that starts after a mapping call returned sees the mapping;
  * - once an unmap call returns, no lookup on any thread returns the old
  *   translation: the unmap waits for lookups in flight to finish;
@@ -136,11 +138,21 @@ __rte_eal_iommu_xlate_entry(const struct rte_eal_iommu_xlate *x, uint64_t page)
 		&x->block[page >> (RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT -
 			RTE_EAL_IOMMU_XLATE_PAGE_SHIFT)], __ATOMIC_ACQUIRE);
 
-	if (block == NULL)
+	if (unlikely(block == NULL))
 		return 0;
 	return __atomic_load_n(
 		&block[page & (RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK - 1)],
 		__ATOMIC_RELAXED);
+}
+
+/** @internal The table entry of va's 2 MiB page; SPLIT above the table. */
+static __rte_always_inline uint64_t
+__rte_eal_iommu_xlate_entry_va(const struct rte_eal_iommu_xlate *x, uint64_t va)
+{
+	if (unlikely((va >> RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT) >=
+		     RTE_EAL_IOMMU_XLATE_BLOCKS))
+		return RTE_EAL_IOMMU_XLATE_SPLIT;
+	return __rte_eal_iommu_xlate_entry(x, va >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT);
 }
 
 /*
@@ -171,15 +183,13 @@ __rte_eal_iommu_lookup_page(uint64_t va)
 		entry = c[0].entry;
 	} else if (c[1].page == page) {
 		entry = c[1].entry;
-	} else if (likely((va >> RTE_EAL_IOMMU_XLATE_VA_BITS) == 0)) {
-		entry = __rte_eal_iommu_xlate_entry(x, page);
+	} else {
+		entry = __rte_eal_iommu_xlate_entry_va(x, va);
 		if (entry & RTE_EAL_IOMMU_XLATE_VALID) {
 			c[1] = c[0];
 			c[0].page = page;
 			c[0].entry = entry;
 		}
-	} else {
-		entry = RTE_EAL_IOMMU_XLATE_SPLIT;
 	}
 	__atomic_store_n(&r->active, 0, __ATOMIC_RELEASE);
 	return entry;
@@ -201,7 +211,7 @@ rte_eal_iommu_lookup(const void *va)
 		return __rte_eal_iommu_lookup_slow(va, 1);
 	entry = __rte_eal_iommu_lookup_page(v);
 	if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
-		return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+		return v + entry - RTE_EAL_IOMMU_XLATE_VALID; /* its only flag */
 	if (entry & RTE_EAL_IOMMU_XLATE_SPLIT)
 		return __rte_eal_iommu_lookup_slow(va, 1);
 	return RTE_BAD_IOVA;
@@ -226,13 +236,123 @@ rte_eal_iommu_lookup_len(const void *va, size_t len)
 		   ((v ^ (v + len - 1)) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == 0)) {
 		entry = __rte_eal_iommu_lookup_page(v);
 		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID))
-			return v + (entry & ~RTE_EAL_IOMMU_XLATE_FLAGS);
+			return v + entry - RTE_EAL_IOMMU_XLATE_VALID;
 		if (!(entry & RTE_EAL_IOMMU_XLATE_SPLIT))
 			return RTE_BAD_IOVA;
 	}
 	if (len == 0)
 		return RTE_BAD_IOVA;
 	return __rte_eal_iommu_lookup_slow(va, len);
+}
+
+/**
+ * Translate a burst of VAs, as rte_eal_iommu_lookup() does each of them,
+ * with one announcement for the whole burst: the lookup's fixed cost (the
+ * lcore's id, announcing, clearing) is paid once per burst. Each VA costs
+ * two loads from the shared table and the store into iova[i], nothing
+ * else: the burst does not use the lcore's cache; a burst within one 2 MiB
+ * page that one mapping covers reads one entry for all. For the unmap
+ * contract the burst is one lookup: once an unmap call has returned, no
+ * burst started afterwards returns the old translation; a burst running
+ * meanwhile may. VAs that need the out-of-line path (2 MiB pages shared by
+ * several mappings, VAs at or above 2^48) are translated by it once the
+ * burst's announcement is over, each as a lookup of its own; threads
+ * without an lcore id take it for every VA.
+ *
+ * @param va
+ *   The VAs to translate.
+ * @param iova
+ *   Receives the IOVA of each VA, or RTE_BAD_IOVA for one not mapped.
+ * @param n
+ *   The number of VAs; 0 translates nothing.
+ * @return
+ *   The number of VAs translated (whose iova[i] is not RTE_BAD_IOVA).
+ */
+__rte_experimental
+static __rte_always_inline unsigned int
+rte_eal_iommu_lookup_bulk(const void *const va[], uint64_t iova[], unsigned int n)
+{
+	struct rte_eal_iommu_xlate *x = &rte_eal_iommu_xlate;
+	unsigned int lcore = rte_lcore_id(), i, done = 0, slow = n;
+	uint64_t *active, page, entry, other;
+	uint64_t *const *blocks;
+
+	if (unlikely(lcore >= RTE_MAX_LCORE)) {
+		for (i = 0; i < n; i++) {
+			iova[i] = __rte_eal_iommu_lookup_slow(va[i], 1);
+			done += iova[i] != RTE_BAD_IOVA;
+		}
+		return done;
+	}
+	if (unlikely(n == 0))
+		return 0;
+	/*
+	 * One announcement for the burst. The burst reads the table only, not
+	 * the lcore's cache, so it needs no epoch check and has no cache to
+	 * compare or fill per VA. The acquire load orders the table loads after
+	 * it (with membarrier() ordering the store before them): a burst that
+	 * announces the new epoch sees the cleared entries.
+	 */
+	blocks = x->block;
+	active = &x->reader[lcore].active;
+	__atomic_store_n(active, __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE),
+		__ATOMIC_RELAXED);
+	rte_compiler_barrier();
+	/*
+	 * A burst within one 2 MiB page that one mapping covers (as mbufs of
+	 * one mempool often are): one entry for all. The first and the last
+	 * VA tell most bursts that are not.
+	 */
+	page = (uintptr_t)va[0] >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT;
+	if (((uintptr_t)va[n - 1] >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) == page) {
+		for (i = 1, other = 0; i + 1 < n; i++)
+			other |= ((uintptr_t)va[i] >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) ^ page;
+		entry = __rte_eal_iommu_xlate_entry_va(x, (uintptr_t)va[0]);
+		if (other == 0 && likely(entry & RTE_EAL_IOMMU_XLATE_VALID)) {
+			entry &= ~RTE_EAL_IOMMU_XLATE_FLAGS;
+			for (i = 0; i < n; i++)
+				iova[i] = (uintptr_t)va[i] + entry;
+			__atomic_store_n(active, 0, __ATOMIC_RELEASE);
+			return n;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t v = (uintptr_t)va[i];
+		uint64_t b = v >> RTE_EAL_IOMMU_XLATE_BLOCK_SHIFT;
+		const uint64_t *block;
+
+		/* __rte_eal_iommu_xlate_entry_va(), the blocks' base at hand. */
+		if (unlikely(b >= RTE_EAL_IOMMU_XLATE_BLOCKS)) {
+			entry = RTE_EAL_IOMMU_XLATE_SPLIT;
+		} else {
+			block = __atomic_load_n(&blocks[b], __ATOMIC_ACQUIRE);
+			entry = likely(block != NULL) ? __atomic_load_n(
+				&block[(v >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT) &
+				(RTE_EAL_IOMMU_XLATE_PAGES_PER_BLOCK - 1)],
+				__ATOMIC_RELAXED) : 0;
+		}
+		/* VALID is the only flag of a VALID entry. */
+		if (likely(entry & RTE_EAL_IOMMU_XLATE_VALID)) {
+			iova[i] = v + entry - RTE_EAL_IOMMU_XLATE_VALID;
+			done++;
+		} else {
+			iova[i] = RTE_BAD_IOVA;
+			if ((entry & RTE_EAL_IOMMU_XLATE_SPLIT) && slow == n)
+				slow = i;
+		}
+	}
+	__atomic_store_n(active, 0, __ATOMIC_RELEASE);
+	/*
+	 * The out-of-line path announces itself in the same line, and clears
+	 * it: only now, after the burst's announcement. From the first VA it
+	 * needs on, each one not translated yet.
+	 */
+	for (i = slow; unlikely(i < n); i++)
+		if (iova[i] == RTE_BAD_IOVA) {
+			iova[i] = __rte_eal_iommu_lookup_slow(va[i], 1);
+			done += iova[i] != RTE_BAD_IOVA;
+		}
+	return done;
 }
 
 #ifdef __cplusplus
