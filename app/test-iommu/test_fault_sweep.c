@@ -3,10 +3,12 @@
  */
 
 /*
- * Kernel fault sweeps (fail-nth, as the kernel's iommufd_fail_nth.c): for
- * each operation, make the Nth fault-injection point the kernel reaches in
- * this thread fail, N = 1, 2, ..., until the operation runs through without
- * reaching an Nth point. After each injected failure the operation must
+ * Fault sweeps (fail-nth, as the kernel's iommufd_fail_nth.c): for each
+ * operation, make the Nth fault point reached in this thread fail, N = 1,
+ * 2, ..., until the operation runs through without reaching an Nth point;
+ * once with the kernel's points (/proc/thread-self/fail-nth), once with the
+ * library's own (its system calls and allocations, iommu_fault.h, in
+ * builds with -Dfault_injection=true). After each injected failure the operation must
  * report it (or, for memory DPDK adds, record it), and once undone nothing
  * may differ from before: the same fds, valid IOVA ranges and mappings,
  * rte_eal_iommu_check() passing, no failure left recorded, and where an
