@@ -93,9 +93,10 @@ permission_case()
 # DPDK's memory modes: DPDK memory is mapped and DMA reaches it (mock).
 memory_mode_cases()
 {
-	local m
+	local m n
 	for m in --legacy-mem --in-memory --single-file-segments; do
-		run_case "mock_mode${m//-/_}" ioas_memseg_dma_autotest \
+		n=${m#--}
+		run_case "mock_mode_${n//-/_}" ioas_memseg_dma_autotest \
 			"$TEST_APP" "${EAL[@]}" "$m" -- ioas_memseg_dma_autotest
 	done
 	run_case mock_mode_no_huge ioas_memseg_dma_autotest \
