@@ -90,6 +90,47 @@ permission_case()
 	chmod "$mode" "$node"
 }
 
+# The start-up sweep: the library's Nth fault point at start-up fails
+# (IOMMU_TEST_FAIL_NTH, one process each), N = 1, 2, ..., until start-up
+# runs through. Each injected failure must stop rte_eal_init() with the
+# plug-in's error; or, with no device here, leave it going with the error
+# and DPDK memory not DMA-able; or be gone past with all of it DMA-able.
+# Never a crash, and never a success with memory that is not DMA-able.
+startup_sweep_check()
+{
+	local n out rc refused=0 loud=0 past=0
+	for n in $(seq 400); do
+		out=$(IOMMU_TEST_FAIL_NTH=$n "$TEST_APP" "${EAL[@]}" -a bus=iommufd \
+			-- fail_nth_left ioas_memseg_dma_autotest 2>&1)
+		rc=$?
+		if [ $rc -ge 128 ]; then
+			echo "$out"
+			echo "FAIL startup_sweep: point $n: killed by signal $((rc - 128))"
+			return
+		elif [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
+		     grep -q 'rte_eal_init() fails' <<<"$out"; then
+			refused=$((refused + 1))
+		elif grep -q '^fail-nth left: 0$' <<<"$out" &&
+		     grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
+			past=$((past + 1))
+		elif grep -q '^fail-nth left: 0$' <<<"$out" &&
+		     grep -q 'with no device attached or allowed yet: rte_eal_init() goes on' <<<"$out" &&
+		     grep -q '^FAIL ioas_memseg_dma_autotest' <<<"$out"; then
+			loud=$((loud + 1))
+		elif grep -q '^fail-nth left: [1-9]' <<<"$out" &&
+		     grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
+			echo "start-up: $((n - 1)) failure points: $refused stopped rte_eal_init(), $loud went on saying so, $past were gone past (DMA-able)"
+			echo "PASS startup_sweep"
+			return
+		else
+			echo "$out"
+			echo "FAIL startup_sweep: point $n: neither a clear failure nor a working start-up (exit $rc)"
+			return
+		fi
+	done
+	echo "FAIL startup_sweep: more than 400 failure points"
+}
+
 # DPDK's memory modes: DPDK memory is mapped and DMA reaches it (mock).
 memory_mode_cases()
 {
@@ -566,6 +607,7 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- xlate_stress_autotest
 	run_case mock_bad_input bad_input_autotest "$TEST_APP" "${EAL[@]}" -- bad_input_autotest
 	memory_mode_cases
+	run_case mock_startup_sweep startup_sweep startup_sweep_check
 	run_case mock_pa_no_huge pa_no_huge_goes_on goes_on_check pa_no_huge_goes_on \
 		"policy pa cannot work here" "${EAL[@]}" --no-huge -m 16 -a bus=iommufd,policy=pa
 	permission_case devargs_iommufd_permission /dev/iommu \

@@ -5,6 +5,9 @@
 /* Fault points (iommu_fault.h): the per-thread countdown and its test hook. */
 
 #include <errno.h>
+#include <stdlib.h>
+
+#include <rte_common.h>
 
 #include "eal_iommu_test_hooks.h"
 #include "iommu_fault.h"
@@ -19,6 +22,18 @@ iommu_fault(void)
 	if (fail_nth == 0)
 		return 0;
 	return --fail_nth == 0;
+}
+
+/*
+ * Start-up sweeps: IOMMU_TEST_FAIL_NTH=N makes the Nth point of the thread
+ * loading the library (EAL's main thread, at plug-in load) fail.
+ */
+RTE_INIT(iommu_fault_from_env)
+{
+	const char *n = getenv("IOMMU_TEST_FAIL_NTH");
+
+	if (n != NULL)
+		fail_nth = (unsigned int)strtoul(n, NULL, 0);
 }
 
 int

@@ -68,6 +68,7 @@ static struct rte_device ioas_device = {
 static int configured;
 /* A device given with attach= could not be attached: probe reports it. */
 static int attach_failed;
+static int devargs_failed; /* devargs given, but no IOAS came of them */
 static unsigned int attached; /* devices attach= attached */
 
 /* The bus's part of a devargs: the bus layer, or the arguments after the name. */
@@ -181,6 +182,7 @@ apply_params(void)
 
 	configured = 1;
 	/* Name-first devargs were not parsed before: errors show here. */
+	devargs_failed = da != NULL;
 	if (collect_params(&p, NULL) < 0) {
 		BUS_LOG(ERR, "the iommufd bus's devargs cannot be honoured: DPDK memory is NOT mapped through iommufd");
 		return;
@@ -198,6 +200,7 @@ apply_params(void)
 		BUS_LOG(ERR, "no IOAS: DPDK memory is NOT DMA-mapped through iommufd");
 		return;
 	}
+	devargs_failed = 0;
 	iommufd_pci_start(&p);
 	if (secondary) {
 		check_secondary_params(&p);
@@ -291,6 +294,11 @@ iommufd_bus_probe(void)
 				rte_eal_iommu_ioas_id(),
 				rte_eal_iommu_policy_name(rte_eal_iommu_policy()));
 		return 0;
+	}
+	if (devargs_failed) {
+		/* Asked for (-a bus=iommufd), not there: no silent fallback. */
+		fail_init("the iommufd bus was given devargs but has no IOAS (see above)", 0);
+		return -ENODEV;
 	}
 	if (!rte_eal_iommu_is_open() || ioas_device.driver != NULL)
 		return 0;
