@@ -131,6 +131,41 @@ startup_sweep_check()
 	echo "FAIL startup_sweep: more than 400 failure points"
 }
 
+# The teardown sweep: the library's Nth fault point from the end of the
+# tests on (rte_eal_cleanup(): unmapping, destroying, closing) fails, one
+# process each, until teardown runs through: never a crash or a hang, and
+# each injected failure reported by the plug-in.
+teardown_sweep_check()
+{
+	local n out rc reported=0
+	for n in $(seq 400); do
+		out=$(IOMMU_TEST_TEARDOWN_FAIL_NTH=$n timeout 120 "$TEST_APP" "${EAL[@]}" \
+			-a bus=iommufd -- ioas_memseg_dma_autotest fail_nth_teardown 2>&1)
+		rc=$?
+		if [ $rc != 0 ] || ! grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
+			echo "$out"
+			echo "FAIL teardown_sweep: point $n: exit $rc"
+			return
+		elif grep -q '^teardown fail-nth left: 0$' <<<"$out"; then
+			if ! grep -qE '^(EAL_IOMMU|IOMMUFD_BUS): .*(cannot|failed|NOT)' <<<"$out"; then
+				echo "$out"
+				echo "FAIL teardown_sweep: point $n failed and nothing said so"
+				return
+			fi
+			reported=$((reported + 1))
+		elif grep -q '^teardown fail-nth left: [1-9]' <<<"$out"; then
+			echo "teardown: $((n - 1)) failure points, each reported ($reported)"
+			echo "PASS teardown_sweep"
+			return
+		else
+			echo "$out"
+			echo "FAIL teardown_sweep: point $n: no report"
+			return
+		fi
+	done
+	echo "FAIL teardown_sweep: more than 400 failure points"
+}
+
 # DPDK's memory modes: DPDK memory is mapped and DMA reaches it (mock).
 memory_mode_cases()
 {
@@ -608,6 +643,7 @@ mock)
 	run_case mock_bad_input bad_input_autotest "$TEST_APP" "${EAL[@]}" -- bad_input_autotest
 	memory_mode_cases
 	run_case mock_startup_sweep startup_sweep startup_sweep_check
+	run_case mock_teardown_sweep teardown_sweep teardown_sweep_check
 	run_case mock_pa_no_huge pa_no_huge_goes_on goes_on_check pa_no_huge_goes_on \
 		"policy pa cannot work here" "${EAL[@]}" --no-huge -m 16 -a bus=iommufd,policy=pa
 	permission_case devargs_iommufd_permission /dev/iommu \

@@ -111,5 +111,6 @@ main(int argc, char **argv)
 		list_tests(stdout);
 	}
 	rte_eal_cleanup();
+	test_teardown_report();
 	return failed ? 1 : 0;
 }

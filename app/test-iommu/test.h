@@ -45,6 +45,9 @@ RTE_INIT(test_register_ ## nm) \
 	iommu_test_register(&test_struct_ ## nm); \
 }
 
+/* After rte_eal_cleanup(): the teardown sweep's result (cmd_fail_nth.c). */
+void test_teardown_report(void);
+
 #define TEST_ASSERT(cond, fmt, ...) do { \
 	if (!(cond)) { \
 		printf("FAILED %s:%d: %s: " fmt "\n", __func__, __LINE__, \
