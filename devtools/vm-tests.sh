@@ -93,9 +93,11 @@ permission_case()
 # The start-up sweep: the library's Nth fault point at start-up fails
 # (IOMMU_TEST_FAIL_NTH, one process each), N = 1, 2, ..., until start-up
 # runs through. Each injected failure must stop rte_eal_init() with the
-# plug-in's error; or, with no device here, leave it going with the error
+# plug-in's error naming the cause; or, with no device here, leave it going with the error
 # and DPDK memory not DMA-able; or be gone past with all of it DMA-able.
 # Never a crash, and never a success with memory that is not DMA-able.
+# What the injected failures are (ENOMEM, EMFILE): the error must say so.
+SWEEP_CAUSES="Cannot allocate memory|out of memory|Too many open files"
 startup_sweep_check()
 {
 	local n out rc refused=0 loud=0 past=0
@@ -108,13 +110,14 @@ startup_sweep_check()
 			echo "FAIL startup_sweep: point $n: killed by signal $((rc - 128))"
 			return
 		elif [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
-		     grep -q 'rte_eal_init() fails' <<<"$out"; then
+		     grep -qE "^(EAL_IOMMU|IOMMUFD_BUS): .*($SWEEP_CAUSES)" <<<"$out"; then
 			refused=$((refused + 1))
 		elif grep -q '^fail-nth left: 0$' <<<"$out" &&
 		     grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
 			past=$((past + 1))
 		elif grep -q '^fail-nth left: 0$' <<<"$out" &&
 		     grep -q 'with no device attached or allowed yet: rte_eal_init() goes on' <<<"$out" &&
+		     grep -qE "^(EAL_IOMMU|IOMMUFD_BUS): .*($SWEEP_CAUSES)" <<<"$out" &&
 		     grep -q '^FAIL ioas_memseg_dma_autotest' <<<"$out"; then
 			loud=$((loud + 1))
 		elif grep -q '^fail-nth left: [1-9]' <<<"$out" &&
@@ -134,7 +137,7 @@ startup_sweep_check()
 # The teardown sweep: the library's Nth fault point from the end of the
 # tests on (rte_eal_cleanup(): unmapping, destroying, closing) fails, one
 # process each, until teardown runs through: never a crash or a hang, and
-# each injected failure reported by the plug-in.
+# each injected failure reported by the plug-in with its cause.
 teardown_sweep_check()
 {
 	local n out rc reported=0
@@ -147,7 +150,7 @@ teardown_sweep_check()
 			echo "FAIL teardown_sweep: point $n: exit $rc"
 			return
 		elif grep -q '^teardown fail-nth left: 0$' <<<"$out"; then
-			if ! grep -qE '^(EAL_IOMMU|IOMMUFD_BUS): .*(cannot|failed|NOT)' <<<"$out"; then
+			if ! grep -qE "^(EAL_IOMMU|IOMMUFD_BUS): .*($SWEEP_CAUSES)" <<<"$out"; then
 				echo "$out"
 				echo "FAIL teardown_sweep: point $n failed and nothing said so"
 				return
@@ -645,7 +648,7 @@ mock)
 	run_case mock_startup_sweep startup_sweep startup_sweep_check
 	run_case mock_teardown_sweep teardown_sweep teardown_sweep_check
 	run_case mock_pa_no_huge pa_no_huge_goes_on goes_on_check pa_no_huge_goes_on \
-		"policy pa cannot work here" "${EAL[@]}" --no-huge -m 16 -a bus=iommufd,policy=pa
+		"policy pa cannot work here" "${EAL[@]}" --no-huge -m 16 -a ioas,bus=iommufd,policy=pa
 	permission_case devargs_iommufd_permission /dev/iommu \
 		"-a bus=iommufd given, but /dev/iommu Permission denied" "${EAL[@]}" \
 		-a bus=iommufd,policy=va

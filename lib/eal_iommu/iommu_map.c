@@ -42,12 +42,10 @@ allow_iovas_in_use(void)
 	int n, ret;
 
 	n = iommu_map_used_iovas_locked(&v);
-	if (n < 0)
-		return n;
-	ret = iommufd_ioas_allow_iovas(iommu_ioas.fd, iommu_ioas.ioas_id, v, n);
+	ret = n < 0 ? n : iommufd_ioas_allow_iovas(iommu_ioas.fd, iommu_ioas.ioas_id, v, n);
 	if (ret < 0)
 		IOMMU_LOG(ERR, "cannot protect %d IOVA range(s) of IOAS %u: %s; device attach may reserve IOVAs in use",
-			n, iommu_ioas.ioas_id, strerror(-ret));
+			RTE_MAX(n, 0), iommu_ioas.ioas_id, strerror(-ret));
 	free(v);
 	return ret;
 }

@@ -150,8 +150,9 @@ iommufd_bus_devargs_parse(struct rte_devargs *da)
 		}
 	}
 	if (ret < 0)
-		BUS_LOG(ERR, "'%s' cannot be honoured: stopping",
-			iommufd_params_escape(devargs_text(da), esc, sizeof(esc)));
+		BUS_LOG(ERR, "'%s' cannot be honoured (%s): stopping",
+			iommufd_params_escape(devargs_text(da), esc, sizeof(esc)),
+			rte_strerror(-ret));
 	return ret < 0 ? ret : 0;
 }
 
