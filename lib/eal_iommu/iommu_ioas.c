@@ -71,8 +71,11 @@ apply_expected(void)
 	int ret = 0;
 
 	set.ranges = iommu_fault_malloc(sizeof(*set.ranges) * (k->count + 1));
-	if (set.ranges == NULL)
+	if (set.ranges == NULL) {
+		IOMMU_LOG(ERR, "cannot update the valid IOVA ranges of IOAS %u: out of memory; they stay as they were",
+			iommu_ioas.ioas_id);
 		return -ENOMEM;
+	}
 	memcpy(set.ranges, k->ranges, sizeof(*set.ranges) * k->count);
 	for (i = 0; i < iommu_ioas.nexpected && ret == 0; i++)
 		ret = iova_ranges_reserve(&set, iommu_ioas.expected[i].start,

@@ -124,8 +124,10 @@ map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
 	if (ret < 0)
 		return ret;
 	if (rte_memseg_list_walk_thread_unsafe(collect_list, mem) < 0 ||
-	    rte_memseg_walk_thread_unsafe(collect_segment, mem) < 0)
+	    rte_memseg_walk_thread_unsafe(collect_segment, mem) < 0) {
+		IOMMU_LOG(ERR, "cannot list the DPDK memory segments: out of memory; nothing was mapped");
 		return -ENOMEM;
+	}
 	iommu_map_batch_begin_locked();
 	ret = iommu_policy_assign_locked(policy, mem);
 	if (ret == 0)

@@ -387,13 +387,16 @@ forget_closed_groups(void)
 static void
 check_prediction(void)
 {
-	struct iova_ranges p = { iommu_fault_malloc(sizeof(struct iova_range)), 1, 1 };
+	struct iova_ranges p = { NULL, 1, 1 };
 	char want[512], got[512];
 	unsigned int i, j;
 
-	if (p.ranges == NULL || nadmitted == 0 ||
-	    iommu_pci_device_count_locked() > 0) {
-		free(p.ranges);
+	if (nadmitted == 0 || iommu_pci_device_count_locked() > 0)
+		return;
+	p.ranges = iommu_fault_malloc(sizeof(struct iova_range));
+	if (p.ranges == NULL) {
+		IOMMU_LOG(WARNING, "IOAS %u valid IOVA ranges not compared with the prediction: out of memory",
+			iommu_ioas.ioas_id);
 		return;
 	}
 	p.ranges[0] = (struct iova_range){ 0, UINT64_MAX };
