@@ -92,37 +92,52 @@ build_mutant()
 	echo "$deps" > "$dir/deps"
 }
 
-# Run the mutant's case: in the VM, or (profile host) the host unit run.
-run_mutant()
+# Run a host mutant's test (the host unit run).
+run_host_mutant()
 {
-	local name=$1 profile=$2 vmcase=$3 test=$4 build=$MUTANT_DIR/$1/build
-	if [ "$profile" = host ]; then
-		local out rc
-		out=$(LD_LIBRARY_PATH=$DPDK_PREFIX/lib "$build/app/test-iommu/dpdk-test-iommu" \
-			--no-huge -m 64 --no-pci --no-shconf \
-			-d "$build/drivers/bus/iommufd/librte_bus_iommufd.so" -- "$test" 2>&1)
-		rc=$?
-		sed 's#^\(PASS\|FAIL\|SKIP\) #\1 host/#' <<<"$out"
-		# No result (an RTE_ASSERT, a signal) fails the test, as in test.sh.
-		grep -qE "^(PASS|FAIL|SKIP) $test(: .*)?\$" <<<"$out" ||
-			echo "FAIL host/$test: no result (exit code $rc)"
-		return
-	fi
-	IOMMU_TEST_CASES=$vmcase DPDK_IOMMUFD_BUILD=$build "$DEVTOOLS_DIR/vm.sh" \
-		--profile "$profile" --timeout 600 --out "$MUTANT_DIR/$name/vm" -- \
-		"$DEVTOOLS_DIR/vm-tests.sh" "$profile" 2>&1
+	local name=$1 test=$2 build=$MUTANT_DIR/$1/build out rc
+	out=$(LD_LIBRARY_PATH=$DPDK_PREFIX/lib "$build/app/test-iommu/dpdk-test-iommu" \
+		--no-huge -m 64 --no-pci --no-shconf \
+		-d "$build/drivers/bus/iommufd/librte_bus_iommufd.so" -- "$test" 2>&1)
+	rc=$?
+	sed 's#^\(PASS\|FAIL\|SKIP\) #\1 host/#' <<<"$out"
+	# No result (an RTE_ASSERT, a signal) fails the test, as in test.sh.
+	grep -qE "^(PASS|FAIL|SKIP) $test(: .*)?\$" <<<"$out" ||
+		echo "FAIL host/$test: no result (exit code $rc)"
 }
 
-# Arguments, if any, name the mutants to run (default: all).
+# report NAME PROFILE TEST OUTPUT: the mutant is caught when TEST failed.
+report()
+{
+	if grep -q "^FAIL $2/$3" <<<"$4"; then
+		echo "PASS mutants/$1"
+	else
+		echo "FAIL mutants/$1: $3 did not catch it (VM output: $MUTANT_DIR/vm-$2/$1)"
+		grep -E '^(PASS|FAIL|SKIP) ' <<<"$4" | sed 's/^/    /'
+	fi
+}
+
+# Build every mutant (arguments, if any, name the ones to run); host ones
+# run at once, the VM ones after, one VM boot per profile for all of its.
+declare -A vm_jobs tests
 for m in "${MUTANTS[@]}"; do
 	IFS='@' read -r name file subst profile vmcase test <<<"$m"
 	[ $# = 0 ] || grep -qw -- "$name" <<<"$*" || continue
 	build_mutant "$name" "$file" "$subst" || continue
-	out=$(run_mutant "$name" "$profile" "$vmcase" "$test")
-	if grep -q "^FAIL $profile/$test" <<<"$out"; then
-		echo "PASS mutants/$name"
+	if [ "$profile" = host ]; then
+		report "$name" host "$test" "$(run_host_mutant "$name" "$test")"
 	else
-		echo "FAIL mutants/$name: $test did not catch it (VM output: $MUTANT_DIR/$name/vm)"
-		grep -E '^(PASS|FAIL|SKIP) ' <<<"$out" | sed 's/^/    /'
+		vm_jobs[$profile]+=" $name:$vmcase"
+		tests[$name]=$test
 	fi
+done
+for profile in $(printf '%s\n' "${!vm_jobs[@]}" | sort); do
+	out=$("$DEVTOOLS_DIR/vm.sh" --profile "$profile" --timeout 2400 \
+		--out "$MUTANT_DIR/vm-$profile" -- \
+		"$DEVTOOLS_DIR/mutants-in-vm.sh" "$profile" "$MUTANT_DIR" ${vm_jobs[$profile]} 2>&1)
+	for job in ${vm_jobs[$profile]}; do
+		name=${job%%:*}
+		report "$name" "$profile" "${tests[$name]}" \
+			"$(awk -v m="=== mutant $name" '$0 == m { f = 1; next } /^=== mutant / { f = 0 } f' <<<"$out")"
+	done
 done
