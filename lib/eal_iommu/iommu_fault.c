@@ -21,20 +21,23 @@
 /* Points left before the one that fails; 0: none fails. Per thread. */
 static __thread unsigned int fail_nth;
 
+/* For the sweeps' logs: where a point failed (addr2line -e FILE OFFSET). */
+static void
+report_point(const void *at)
+{
+	Dl_info info;
+
+	if (dladdr(at, &info) != 0 && info.dli_fname != NULL)
+		fprintf(stderr, "fault point failed, called from %s+%#lx\n", info.dli_fname,
+			(unsigned long)((const char *)at - (const char *)info.dli_fbase));
+}
+
 int
 iommu_fault(void)
 {
 	if (fail_nth == 0 || --fail_nth != 0)
 		return 0;
-	/* For the sweeps' logs: where it failed (addr2line -e FILE OFFSET). */
-	{
-		void *at = __builtin_return_address(0);
-		Dl_info info;
-
-		if (dladdr(at, &info) != 0 && info.dli_fname != NULL)
-			fprintf(stderr, "fault point failed, called from %s+%#lx\n", info.dli_fname,
-				(unsigned long)((char *)at - (char *)info.dli_fbase));
-	}
+	report_point(__builtin_return_address(0));
 	return 1;
 }
 

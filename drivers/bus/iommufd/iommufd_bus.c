@@ -307,8 +307,8 @@ iommufd_bus_probe(void)
 	/*
 	 * With a device to DMA to it (attach=, or one the PCI bus will probe),
 	 * rte_eal_init() must not succeed. With none (a child process started
-	 * with other memory options, say), it goes on, loudly: every device
-	 * coming later is refused while rte_eal_iommu_check() fails.
+	 * with other memory options, say), it goes on, loudly: the gate
+	 * refuses every PCI device coming later while memory is not DMA-able.
 	 */
 	if (ret < 0 && (attached > 0 || attach_failed || iommufd_pci_managed_count() > 0)) {
 		snprintf(what, sizeof(what), "DPDK memory is NOT DMA-able through IOAS %u (see above)",
@@ -317,7 +317,7 @@ iommufd_bus_probe(void)
 		return ret;
 	}
 	if (ret < 0) {
-		BUS_LOG(ERR, "DPDK memory is NOT DMA-able through IOAS %u (see above), with no device attached or allowed yet: rte_eal_init() goes on, rte_eal_iommu_check() fails and every device is refused until the cause is fixed",
+		BUS_LOG(ERR, "DPDK memory is NOT DMA-able through IOAS %u (see above), with no device attached or allowed yet: rte_eal_init() goes on, rte_eal_iommu_check() fails and every PCI device is refused until the cause is fixed",
 			rte_eal_iommu_ioas_id());
 		return ret;
 	}
