@@ -32,7 +32,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_common  # noqa: E402
-import tempfile
 
 VERSION_MAPS = ("lib/eal_iommu/version.map", "drivers/bus/iommufd/version.map")
 PUBLIC_HEADERS = "lib/eal_iommu/include/*.h"
@@ -182,18 +181,7 @@ def self_test():
            "See ``rte_eal_iommu.h``, lib/eal_iommu/x.c, librte_eal_iommu.so and\n"
            ":c:func:`rte_eal_iommu_a`.\n")
     failures = []
-    with tempfile.TemporaryDirectory() as repo:
-        for path, text in files.items():
-            os.makedirs(os.path.join(repo, os.path.dirname(path)), exist_ok=True)
-            with open(os.path.join(repo, path), "w", encoding="utf-8") as f:
-                f.write(text)
-        os.makedirs(os.path.join(repo, os.path.dirname(DOC)))
-
-        def run(text):
-            with open(os.path.join(repo, DOC), "w", encoding="utf-8") as f:
-                f.write(text)
-            with open(os.devnull, "w", encoding="utf-8") as null:
-                return check(repo, null)
+    with check_common.scratch_repo(files, DOC, check) as (repo, run):
 
         if run(doc) != 0:
             failures.append("the complete reference does not pass")

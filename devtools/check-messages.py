@@ -30,7 +30,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_common  # noqa: E402
-import tempfile
 
 SOURCES = (("lib/eal_iommu", "IOMMU_LOG"), ("drivers/bus/iommufd", "BUS_LOG"))
 DOC = "doc/guides/troubleshooting.rst"
@@ -161,18 +160,7 @@ def self_test():
            "``D: not given to a\n    driver (see above)``\n    See above.\n"
            "``KEY=VALUE: the keys are ...``\n")
     failures = []
-    with tempfile.TemporaryDirectory() as repo:
-        for path, text in sources.items():
-            os.makedirs(os.path.join(repo, os.path.dirname(path)), exist_ok=True)
-            with open(os.path.join(repo, path), "w", encoding="utf-8") as f:
-                f.write(text)
-        os.makedirs(os.path.join(repo, os.path.dirname(DOC)))
-
-        def run(doc_text):
-            with open(os.path.join(repo, DOC), "w", encoding="utf-8") as f:
-                f.write(doc_text)
-            with open(os.devnull, "w", encoding="utf-8") as null:
-                return check(repo, null)
+    with check_common.scratch_repo(sources, DOC, check) as (repo, run):
 
         got = [key_text(key(p)) for _, _, p in messages(repo)]
         if sorted(got) != sorted(["cannot frob VA 0x", "not given to a driver (see", ""]):
