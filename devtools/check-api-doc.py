@@ -181,8 +181,7 @@ def self_test():
            "See ``rte_eal_iommu.h``, lib/eal_iommu/x.c, librte_eal_iommu.so and\n"
            ":c:func:`rte_eal_iommu_a`.\n")
     failures = []
-    with check_common.scratch_repo(files, DOC, check) as (repo, run):
-
+    with check_common.scratch_repo(files, DOC, check) as (_, run):
         if run(doc) != 0:
             failures.append("the complete reference does not pass")
         for gone in ("rte_eal_iommu_b(void)", "RTE_EAL_IOMMU_E1", "rte_eal_iommu_inline(",

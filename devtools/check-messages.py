@@ -161,7 +161,6 @@ def self_test():
            "``KEY=VALUE: the keys are ...``\n")
     failures = []
     with check_common.scratch_repo(sources, DOC, check) as (repo, run):
-
         got = [key_text(key(p)) for _, _, p in messages(repo)]
         if sorted(got) != sorted(["cannot frob VA 0x", "not given to a driver (see", ""]):
             failures.append(f"extraction gave {got}")
