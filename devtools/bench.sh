@@ -3,9 +3,15 @@
 #
 # Benchmarks (not tests: they report, they do not judge timing in CI).
 #
-#   devtools/bench.sh map-init   start-up mapping of 1 GiB of 2 MiB pages:
-#                                the plug-in vs a bare IOMMU_IOAS_MAP loop,
-#                                each IOAS with a VT-d device (test VM, vtd48)
+#   devtools/bench.sh map-init   start-up mapping and teardown of DPDK memory
+#                                in each memory mode (1 GiB of 2 MiB pages;
+#                                --no-huge: 64 MiB of 4 KiB): the plug-in vs
+#                                bare IOMMU_IOAS_MAP / UNMAP loops, each IOAS
+#                                with a VT-d device (test VM, vtd48)
+#   devtools/bench.sh startup    EAL start-up and cleanup with a NIC on the
+#                                PCI bus, with the plug-in vs without (EAL's
+#                                legacy type1 container), in each memory mode
+#                                (test VM, vtd48)
 #   devtools/bench.sh hotplug    hot-attach of a NIC (stock PMD) while 1 GiB
 #                                of DPDK memory is mapped: through the
 #                                plug-in's IOAS vs EAL's legacy type1
@@ -23,13 +29,72 @@ set -euo pipefail
 NIC0=0000:00:10.0
 NIC1=0000:00:11.0
 
+# The memory modes the start-up benchmarks compare: a name, then EAL arguments.
+MEMORY_MODES=(
+	"hugepages|-m 1024"
+	"--legacy-mem|--legacy-mem -m 1024"
+	"--in-memory|--in-memory -m 1024"
+	"--single-file-segments|--single-file-segments -m 1024"
+	"--no-huge|--no-huge -m 64"
+)
+
 in_vm_map_init()
 {
+	local mode rounds
 	bind_vfio $NIC0 && bind_vfio $NIC1 || die "cannot bind the NICs to vfio-pci"
 	echo "== map-init: $(uname -r), TCG VM, $(nproc) vCPUs, VT-d 48-bit"
-	IOMMU_TEST_PCI_DEV2=$NIC1 exec "$TEST_APP" -l 0 --no-pci -m 1024 \
-		--file-prefix=bench -d "$PLUGIN" -a bus=iommufd,attach=$NIC0 \
-		--log-level=lib.eal_iommu:warning -- map_init_perf
+	for mode in "${MEMORY_MODES[@]}"; do
+		echo
+		echo "-- memory mode ${mode%%|*}"
+		rounds=5
+		[ "${mode%%|*}" != --no-huge ] || rounds=3 # 16384 ioctls a loop
+		IOMMU_TEST_BENCH_ROUNDS=$rounds IOMMU_TEST_PCI_DEV2=$NIC1 "$TEST_APP" -l 0 --no-pci \
+			${mode#*|} --file-prefix=bench -d "$PLUGIN" -a bus=iommufd,attach=$NIC0 \
+			--log-level=lib.eal_iommu:warning -- map_init_perf || return 1
+	done
+}
+
+# Milliseconds one run of "$@" takes (it must succeed).
+run_ms()
+{
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || return 1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+
+median()
+{
+	tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+in_vm_startup()
+{
+	local mode args r with without w wo ratio missed=0
+	bind_vfio $NIC0 || die "cannot bind $NIC0 to vfio-pci"
+	echo "== startup: $(uname -r), TCG VM, $(nproc) vCPUs, VT-d 48-bit; EAL start-up and cleanup"
+	echo "   of dpdk-test-iommu with $NIC0 (e1000e, vfio-pci) on the PCI bus, median of 5 alternating runs"
+	printf '  %-24s %14s %12s %8s\n' "memory mode" "without (ms)" "with (ms)" "ratio"
+	for mode in "${MEMORY_MODES[@]}"; do
+		args=(-l 0 -a $NIC0 ${mode#*|} --file-prefix=bench-su)
+		# What is timed: with the plug-in the NIC DMAs through the IOAS.
+		"$TEST_APP" "${args[@]}" -d "$PLUGIN" --log-level=lib.eal_iommu:info 2>&1 |
+			grep -q "^EAL_IOMMU: $NIC0 (IOMMU group [0-9]*) DMAs through IOAS" ||
+			die "with the plug-in, $NIC0 is not on the IOAS (${mode%%|*})"
+		args+=(--log-level=lib.eal_iommu:warning)
+		with="" without=""
+		for r in 1 2 3 4 5; do
+			wo=$(run_ms "$TEST_APP" "${args[@]}") || die "EAL without the plug-in failed (${mode%%|*})"
+			w=$(run_ms "$TEST_APP" "${args[@]}" -d "$PLUGIN") || die "EAL with the plug-in failed (${mode%%|*})"
+			without+=" $wo" with+=" $w"
+		done
+		wo=$(median <<<"${without# }") w=$(median <<<"${with# }")
+		ratio=$(awk -v a="$w" -v b="$wo" 'BEGIN { printf "%.2f", a / b }')
+		awk -v r="$ratio" 'BEGIN { exit !(r <= 1.2) }' || missed=$((missed + 1))
+		printf '  %-24s %14s %12s %8s\n' "${mode%%|*}" "$wo" "$w" "$ratio"
+	done
+	echo "  with / without <= 1.2 in every mode: $([ $missed = 0 ] && echo met || echo "MISSED in $missed")"
 }
 
 in_vm_hotplug()
@@ -92,13 +157,13 @@ hotplug)
 	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 640 \
 		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm hotplug
 	;;
-map-init)
+map-init|startup)
 	"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
 	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 640 \
-		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm map-init
+		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm "$1"
 	;;
 *)
-	sed -n '4,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

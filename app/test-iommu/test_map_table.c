@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "iommu_map_table.h"
@@ -79,6 +80,21 @@ test_map_table(void)
 		return TEST_FAILED;
 	m = map_table_find(&t, 777 * 4 * MB + 5);
 	TEST_ASSERT(m != NULL && m->va == 777 * 4 * MB, "find among many");
+
+	/* Dead entries (len 0) of a range go in one pass; the rest stays in order. */
+	for (i = 10; i < 20; i += 2)
+		t.maps[i].len = 0;
+	t.maps[t.count - 1].len = 0; /* outside the range: stays */
+	TEST_ASSERT_EQUAL(map_table_remove_dead(&t, 10, 20), 5u, "dead removed");
+	TEST_ASSERT_EQUAL(t.count, 898u, "count %u", t.count);
+	TEST_ASSERT(t.maps[t.count - 1].len == 0, "a dead entry outside the range was removed");
+	t.maps[t.count - 1].len = 2 * MB;
+	if (check_sorted(&t) != TEST_SUCCESS)
+		return TEST_FAILED;
+	for (i = 0; i < t.count; i++)
+		TEST_ASSERT(t.maps[i].len == 2 * MB, "entry %u has length 0x%" PRIx64, i,
+			t.maps[i].len);
+	TEST_ASSERT_EQUAL(map_table_remove_dead(&t, 0, t.count), 0u, "nothing dead");
 	map_table_free(&t);
 	TEST_ASSERT(t.count == 0 && t.maps == NULL, "freed");
 	return TEST_SUCCESS;

@@ -13,7 +13,7 @@
 
 /* DPDK memory segments (not external), as DPDK sees them. */
 struct test_segments {
-	struct rte_eal_iommu_map segs[4096];
+	struct rte_eal_iommu_map segs[16384]; /* --no-huge -m 64: 4 KiB pages */
 	unsigned int count;
 };
 

@@ -218,12 +218,74 @@ iommu_map_any_locked(uint64_t va, uint64_t len, enum rte_eal_iommu_owner owner,
 	return 0;
 }
 
+/*
+ * Unmapping takes two passes, so that many areas share one grace period:
+ * the first withdraws each victim's translation and marks it (refs 0), the
+ * second, after one iommu_xlate_sync_locked(), unmaps the victims in the
+ * kernel.
+ */
+static void
+withdraw(struct iommu_map *m)
+{
+	m->refs = 0;
+	iommu_xlate_withdraw_locked(m->va, m->len);
+}
+
+/*
+ * The second pass over table.maps[from, to): unmap each victim, then drop
+ * the unmapped ones from the table at once. One the kernel keeps is
+ * translated again and counted; the first such error is returned, its
+ * area in *failed. Other entries are left as they are.
+ */
+static int
+unmap_victims(unsigned int from, unsigned int to, struct iommu_map *failed)
+{
+	unsigned int i = from, gone = 0;
+	int ret = 0;
+
+	iommu_xlate_sync_locked();
+	while (i < to) {
+		struct iommu_map *m = &table.maps[i];
+		int err;
+
+		if (m->refs != 0) {
+			i++;
+			continue;
+		}
+		err = iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, m->iova,
+			m->len, NULL);
+		if (err < 0) {
+			counters.unmap_failures++;
+			m->refs = 1;
+			if (iommu_xlate_insert_locked(m->va, m->iova, m->len) < 0)
+				IOMMU_LOG(ERR, "VA 0x%" PRIx64 " is still mapped but no longer found by lookups",
+					m->va);
+			if (ret == 0) {
+				ret = err;
+				if (failed != NULL)
+					*failed = *m;
+			}
+			i++;
+			continue;
+		}
+		counters.unmaps++;
+		counters.mapped_bytes -= m->len;
+		m->len = 0; /* dead: dropped below, in one pass */
+		gone++;
+		i++;
+	}
+	if (gone > 0) {
+		map_table_remove_dead(&table, from, to);
+		protection_changed();
+	}
+	return ret;
+}
+
 int
 iommu_map_remove_locked(uint64_t va, uint64_t len)
 {
 	struct iommu_map *m;
-	uint64_t iova;
-	int ret;
+	unsigned int i;
 
 	iommu_ioas_assert_locked();
 	m = (struct iommu_map *)(uintptr_t)map_table_find(&table, va);
@@ -233,81 +295,59 @@ iommu_map_remove_locked(uint64_t va, uint64_t len)
 		m->refs--;
 		return 0;
 	}
-	iova = m->iova;
 	/* No lookup may return the translation once the unmap returns. */
-	iommu_xlate_remove_locked(va, len);
-	ret = iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, iova, len,
-		NULL);
-	if (ret < 0) {
-		counters.unmap_failures++;
-		if (iommu_xlate_insert_locked(va, iova, len) < 0)
-			IOMMU_LOG(ERR, "VA 0x%" PRIx64 " is still mapped but no longer found by lookups",
-				va);
-		return ret;
-	}
-	map_table_remove(&table, va, len);
-	counters.unmaps++;
-	counters.mapped_bytes -= len;
-	protection_changed();
-	return 0;
+	withdraw(m);
+	i = m - table.maps;
+	return unmap_victims(i, i + 1, NULL);
 }
 
 int
 iommu_map_remove_inside_locked(uint64_t va, uint64_t len, struct iommu_map *cut)
 {
-	const struct iommu_map *m = map_table_first_overlap(&table, va, len);
-	uint64_t next = va;
-	int ret = 0;
+	const struct iommu_map *first = map_table_first_overlap(&table, va, len);
+	unsigned int i, from;
+	int ret = 0, err;
 
 	iommu_ioas_assert_locked();
-	iommu_map_batch_begin_locked();
+	if (first == NULL)
+		return 0;
 	/* One hold dropped per mapping, in VA order (a shared one may stay). */
-	while (ret == 0 && m != NULL) {
-		struct iommu_map victim = *m;
+	from = first - table.maps;
+	for (i = from; i < table.count && table.maps[i].va < va + len; i++) {
+		struct iommu_map *m = &table.maps[i];
 
 		/* Areas cannot be split. */
-		if (victim.va < va || victim.va + victim.len > va + len) {
-			*cut = victim;
+		if (m->va < va || m->va + m->len > va + len) {
+			*cut = *m;
 			ret = -EINVAL;
 			break;
 		}
-		ret = iommu_map_remove_locked(victim.va, victim.len);
-		if (ret < 0)
-			*cut = victim;
-		next = victim.va + victim.len;
-		m = next < va + len ?
-			map_table_first_overlap(&table, next, va + len - next) : NULL;
+		if (m->refs > 1)
+			m->refs--;
+		else
+			withdraw(m);
 	}
-	iommu_map_batch_end_locked();
-	return ret;
+	err = unmap_victims(from, i, ret == 0 ? cut : NULL);
+	return ret < 0 ? ret : err;
 }
 
 int
 iommu_map_remove_owner_locked(enum rte_eal_iommu_owner owner)
 {
-	unsigned int i = 0;
-	int ret = 0;
+	uint64_t failures = counters.unmap_failures;
+	struct iommu_map failed;
+	unsigned int i;
+	int ret;
 
 	iommu_ioas_assert_locked();
-	iommu_map_batch_begin_locked();
-	while (i < table.count) {
-		struct iommu_map m = table.maps[i];
-		int err;
-
-		if (m.owner != owner) {
-			i++;
-			continue;
-		}
-		err = iommu_map_remove_locked(m.va, m.len);
-		if (err < 0) {
-			IOMMU_LOG(ERR, "cannot unmap IOVA 0x%" PRIx64 " length 0x%" PRIx64 ": %s",
-				m.iova, m.len, strerror(-err));
-			if (ret == 0)
-				ret = err;
-			i++;
-		}
-	}
-	iommu_map_batch_end_locked();
+	for (i = 0; i < table.count; i++)
+		if (table.maps[i].owner == owner)
+			withdraw(&table.maps[i]); /* every hold */
+	ret = unmap_victims(0, table.count, &failed);
+	if (ret < 0)
+		IOMMU_LOG(ERR, "cannot unmap %" PRIu64 " area(s) of IOAS %u, the first at IOVA 0x%" PRIx64 " length 0x%" PRIx64 ": %s",
+			counters.unmap_failures - failures, iommu_ioas.ioas_id,
+			failed.iova, failed.len, strerror(-ret));
 	return ret;
 }
 

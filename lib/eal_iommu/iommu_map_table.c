@@ -77,6 +77,19 @@ map_table_remove(struct iommu_map_table *t, uint64_t va, uint64_t len)
 	return 0;
 }
 
+unsigned int
+map_table_remove_dead(struct iommu_map_table *t, unsigned int from, unsigned int to)
+{
+	unsigned int i, w = from;
+
+	for (i = from; i < to; i++)
+		if (t->maps[i].len != 0)
+			t->maps[w++] = t->maps[i];
+	memmove(&t->maps[w], &t->maps[to], sizeof(*t->maps) * (t->count - to));
+	t->count -= to - w;
+	return to - w;
+}
+
 const struct iommu_map *
 map_table_find(const struct iommu_map_table *t, uint64_t va)
 {

@@ -38,6 +38,14 @@ int map_table_insert(struct iommu_map_table *t,
 /* Remove the mapping that starts at va with length len; -ENOENT if none. */
 int map_table_remove(struct iommu_map_table *t, uint64_t va, uint64_t len);
 
+/*
+ * Remove, in one pass, the entries of maps[from, to) marked dead (len 0:
+ * a live entry never has it); returns how many. Until then a dead entry
+ * must not be looked up.
+ */
+unsigned int map_table_remove_dead(struct iommu_map_table *t, unsigned int from,
+		unsigned int to);
+
 /* The lowest mapping overlapping [va, va + len), or NULL. */
 const struct iommu_map *map_table_first_overlap(
 		const struct iommu_map_table *t, uint64_t va, uint64_t len);

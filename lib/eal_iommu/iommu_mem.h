@@ -16,6 +16,13 @@
  * following.
  */
 
+/*
+ * Does DPDK memory ever change after start-up? Not in legacy mode
+ * (--legacy-mem, --no-huge): EAL then neither adds nor frees memory, and
+ * refuses memory event callbacks. Side-effect-free.
+ */
+int iommu_mem_events_possible(void);
+
 /* Follow DPDK's memory events and map what they add (primary). */
 int iommu_mem_events_start(void);
 void iommu_mem_events_stop(void);

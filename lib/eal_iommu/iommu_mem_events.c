@@ -270,6 +270,8 @@ validators_start(void)
 {
 	unsigned int i;
 
+	if (!iommu_mem_events_possible()) /* legacy mode: the heap never grows */
+		return;
 	for (i = 0; i < rte_socket_count(); i++)
 		if (rte_mem_alloc_validator_register(VALIDATOR_NAME, memlock_validator,
 				rte_socket_id_by_idx(i), 0) < 0 && rte_errno != EEXIST)
@@ -285,6 +287,14 @@ validators_stop(void)
 	for (i = 0; i < rte_socket_count(); i++)
 		rte_mem_alloc_validator_unregister(VALIDATOR_NAME,
 			rte_socket_id_by_idx(i));
+}
+
+int
+iommu_mem_events_possible(void)
+{
+	/* Unregistering a name never registered: ENOENT, or ENOTSUP in legacy mode. */
+	return rte_mem_event_callback_unregister(MEM_EVENT_NAME "_probe", NULL) == 0 ||
+		rte_errno != ENOTSUP;
 }
 
 int

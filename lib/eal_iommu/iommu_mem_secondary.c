@@ -41,12 +41,13 @@ secondary_mem_event(enum rte_mem_event type, const void *addr, size_t len,
 		uint64_t iova = iova_is_va ? va + off : ms->iova;
 
 		if (type == RTE_MEM_EVENT_FREE)
-			iommu_xlate_remove_locked(va + off, msl->page_sz);
+			iommu_xlate_withdraw_locked(va + off, msl->page_sz);
 		else if (iova != RTE_BAD_IOVA &&
 			 iommu_xlate_insert_locked(va + off, iova, msl->page_sz) < 0)
 			IOMMU_LOG(ERR, "out of memory: VA 0x%" PRIx64 " missing from the lookup table",
 				va + off);
 	}
+	iommu_xlate_sync_locked(); /* one grace period for all the pages freed */
 	iommu_ioas_unlock();
 }
 

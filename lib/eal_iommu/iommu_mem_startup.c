@@ -3,8 +3,10 @@
  */
 
 /*
- * The start-up mapping: every DPDK memory segment, one IOAS area each (the
- * unit DPDK frees), at the IOVA its policy gives, all or nothing; then
+ * The start-up mapping: every DPDK memory segment at the IOVA its policy
+ * gives, all or nothing, one IOAS area each (the unit DPDK frees; iommufd
+ * cannot split an area) or, in legacy mode, where DPDK memory never
+ * changes, one area per run of segments adjacent in VA and IOVA; then
  * memory events keep the IOAS in step (iommu_mem_events.c).
  */
 
@@ -77,37 +79,67 @@ collect_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 	return 0;
 }
 
-/* Map every collected DPDK memory segment at its IOVA; all or nothing. */
-static int
-map_segments(struct iommu_dpdk_memory *mem)
+/*
+ * The end of the area starting at segment first: the next segment, or,
+ * when DPDK memory never changes (fixed), every following segment of the
+ * same list adjacent in VA and IOVA. *len gets the area's length.
+ */
+static unsigned int
+area_end(const struct iommu_dpdk_memory *mem, unsigned int first, int fixed,
+		uint64_t *len)
 {
-	unsigned int i, done;
-	uint64_t total = 0;
+	const struct iommu_segment *s = &mem->segs[first];
+	unsigned int i = first + 1;
+
+	*len = s->ms->len;
+	while (fixed && i < mem->nsegs && mem->segs[i].list == s->list &&
+	       mem->segs[i].ms->addr_64 == s->ms->addr_64 + *len &&
+	       mem->segs[i].iova == s->iova + *len)
+		*len += mem->segs[i++].ms->len;
+	return i;
+}
+
+/*
+ * Map every collected DPDK memory segment at its IOVA, all or nothing: one
+ * IOAS area per segment (the unit DPDK frees) or, when DPDK memory never
+ * changes, one per run of adjacent segments. *areas gets their number.
+ */
+static int
+map_segments(struct iommu_dpdk_memory *mem, unsigned int *areas)
+{
+	int fixed = !iommu_mem_events_possible();
+	unsigned int i, done, end;
+	uint64_t total = 0, len;
 	char why[768];
 	int ret = 0;
 
+	*areas = 0;
 	for (i = 0; i < mem->nsegs; i++)
 		total += mem->segs[i].ms->len;
-	for (i = 0; i < mem->nsegs; i++) {
+	for (i = 0; i < mem->nsegs; i = end) {
 		const struct iommu_segment *s = &mem->segs[i];
 
-		ret = iommu_map_fixed_locked(s->ms->addr_64, s->ms->len, s->iova,
+		end = area_end(mem, i, fixed, &len);
+		ret = iommu_map_fixed_locked(s->ms->addr_64, len, s->iova,
 			RTE_EAL_IOMMU_OWNER_DPDK);
 		if (ret < 0)
 			break;
+		(*areas)++;
 	}
 	if (i == mem->nsegs)
 		return 0;
-	for (done = i; done-- > 0; )
-		if (iommu_map_remove_locked(mem->segs[done].ms->addr_64,
-				mem->segs[done].ms->len) < 0)
+	for (done = 0; done < i; done = end) {
+		end = area_end(mem, done, fixed, &len);
+		if (iommu_map_remove_locked(mem->segs[done].ms->addr_64, len) < 0)
 			IOMMU_LOG(ERR, "cannot undo the mapping at VA 0x%" PRIx64,
 				mem->segs[done].ms->addr_64);
+	}
 	/* Undone: what is pinned now is what was pinned before. */
-	IOMMU_LOG(ERR, "cannot map DPDK memory (%u segments, %" PRIu64 " bytes) in IOAS %u: segment %u of them, VA 0x%" PRIx64 " length 0x%zx at IOVA 0x%" PRIx64 ", failed: %s; nothing was mapped",
+	IOMMU_LOG(ERR, "cannot map DPDK memory (%u segments, %" PRIu64 " bytes) in IOAS %u: segment %u of them, VA 0x%" PRIx64 " length 0x%" PRIx64 " at IOVA 0x%" PRIx64 ", failed: %s; nothing was mapped",
 		mem->nsegs, total, iommu_ioas.ioas_id, i, mem->segs[i].ms->addr_64,
-		mem->segs[i].ms->len, mem->segs[i].iova,
+		len, mem->segs[i].iova,
 		iommu_map_error_explain(-ret, total, why, sizeof(why)));
+	*areas = 0;
 	return ret;
 }
 
@@ -117,6 +149,7 @@ map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
 {
 	enum rte_eal_iommu_policy policy = RTE_EAL_IOMMU_POLICY_AUTO;
 	struct rte_eal_iommu_stats stats;
+	unsigned int areas = 0;
 	int ret;
 
 	iommu_ioas_assert_locked();
@@ -131,7 +164,7 @@ map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
 	iommu_map_batch_begin_locked();
 	ret = iommu_policy_assign_locked(policy, mem);
 	if (ret == 0)
-		ret = map_segments(mem);
+		ret = map_segments(mem, &areas);
 	if (ret < 0)
 		iommu_policy_reset_locked();
 	else
@@ -140,9 +173,9 @@ map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
 	if (ret < 0)
 		return ret;
 	iommu_map_stats_locked(&stats);
-	IOMMU_LOG(INFO, "mapped %u DPDK memory segments in IOAS %u with policy %s (%" PRIu64 " bytes mapped in all)",
+	IOMMU_LOG(INFO, "mapped %u DPDK memory segments in IOAS %u with policy %s (%u IOAS areas, %" PRIu64 " bytes mapped in all)",
 		mem->nsegs, iommu_ioas.ioas_id, rte_eal_iommu_policy_name(policy),
-		stats.mapped_bytes);
+		areas, stats.mapped_bytes);
 	return 0;
 }
 

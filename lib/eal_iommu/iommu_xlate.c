@@ -15,6 +15,8 @@
  * while any reader is in a lookup that started in epoch E or before.
  * Without membarrier, mprotect() on a page of ours stands in for it: the
  * TLB shootdown interrupts every CPU running the process, a full barrier.
+ * Many removals share one grace period: each withdraws its translation,
+ * then one sync waits for all (iommu_xlate.h).
  */
 
 #include <errno.h>
@@ -61,6 +63,8 @@ struct split_snapshot {
 };
 
 static struct split_snapshot *split; /* published: readers load it */
+static int withdrawn; /* translations withdrawn since the last grace period */
+static uint64_t grace_periods;
 static int use_membarrier;
 static volatile uint8_t *barrier_page; /* for the mprotect() fallback */
 
@@ -138,6 +142,8 @@ grace_period(void)
 		wait_reader(&x->reader[i].active, old);
 	for (i = 0; i < POOL_SLOTS; i++)
 		wait_reader(&pool[i].active, old);
+	withdrawn = 0;
+	grace_periods++;
 }
 
 void
@@ -220,11 +226,11 @@ split_in_page(const struct split_snapshot *s, uint64_t p)
 }
 
 /*
- * Publish a copy of the snapshot with m added (add) or removed; *old gets
- * the previous one, to free after the next grace period.
+ * Publish a copy of the snapshot with m added and the tombstones dropped;
+ * *old gets the previous one, to free after the next grace period.
  */
 static int
-split_publish(const struct split_mapping *m, int add, struct split_snapshot **old)
+split_publish(const struct split_mapping *m, struct split_snapshot **old)
 {
 	unsigned int n = split != NULL ? split->count : 0, i, j = 0;
 	struct split_snapshot *s;
@@ -234,15 +240,14 @@ split_publish(const struct split_mapping *m, int add, struct split_snapshot **ol
 	if (s == NULL)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (add && !inserted && split->m[i].va > m->va) {
+		if (!inserted && split->m[i].va > m->va) {
 			s->m[j++] = *m;
 			inserted = 1;
 		}
-		if (!add && split->m[i].va == m->va)
-			continue;
-		s->m[j++] = split->m[i];
+		if (split->m[i].len > 0)
+			s->m[j++] = split->m[i];
 	}
-	if (add && !inserted)
+	if (!inserted)
 		s->m[j++] = *m;
 	s->count = j;
 	*old = split;
@@ -284,7 +289,7 @@ iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len)
 		if (entry_ptr(p, 1) == NULL)
 			return -ENOMEM;
 	if (is_split(va, len)) {
-		ret = split_publish(&m, 1, &old);
+		ret = split_publish(&m, &old);
 		if (ret < 0)
 			return ret;
 	}
@@ -300,29 +305,38 @@ iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len)
 }
 
 void
-iommu_xlate_remove_locked(uint64_t va, uint64_t len)
+iommu_xlate_withdraw_locked(uint64_t va, uint64_t len)
 {
-	const struct split_mapping m = { .va = va, .len = len };
-	struct split_snapshot *old = NULL;
+	struct split_mapping *t;
 	uint64_t p;
 
 	iommu_ioas_assert_locked();
-	if (is_split(va, len) && split_publish(&m, 0, &old) < 0) {
-		/* No memory for a copy: tombstone it in place (len 0 matches nothing). */
-		struct split_mapping *t = (struct split_mapping *)(uintptr_t)
-			split_find(split, va);
-
-		if (t != NULL)
-			__atomic_store_n(&t->len, 0, __ATOMIC_RELEASE);
-	}
+	/* A tombstone (len 0 matches nothing), dropped by the next publish. */
+	t = is_split(va, len) ? (struct split_mapping *)(uintptr_t)split_find(split, va) : NULL;
+	if (t != NULL && t->va == va)
+		__atomic_store_n(&t->len, 0, __ATOMIC_RELEASE);
 	FOR_EACH_TABLE_PAGE(p, va, len) {
 		uint64_t *e = entry_ptr(p, 0);
 
 		if (e != NULL && (covers_page(va, len, p) || !split_in_page(split, p)))
 			set_entry(e, 0);
 	}
-	grace_period();
-	free(old);
+	withdrawn = 1;
+}
+
+void
+iommu_xlate_sync_locked(void)
+{
+	iommu_ioas_assert_locked();
+	if (withdrawn)
+		grace_period();
+}
+
+void
+iommu_xlate_remove_locked(uint64_t va, uint64_t len)
+{
+	iommu_xlate_withdraw_locked(va, len);
+	iommu_xlate_sync_locked();
 }
 
 void
@@ -457,4 +471,15 @@ eal_iommu_xlate_remove(uint64_t va, uint64_t len)
 	iommu_ioas_lock();
 	iommu_xlate_remove_locked(va, len);
 	iommu_ioas_unlock();
+}
+
+uint64_t
+eal_iommu_test_grace_periods(void)
+{
+	uint64_t n;
+
+	iommu_ioas_lock();
+	n = grace_periods;
+	iommu_ioas_unlock();
+	return n;
 }

@@ -18,7 +18,16 @@
 /* Add [va, va + len) -> iova; -ENOMEM leaves the table as it was. */
 int iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len);
 
-/* Remove [va, va + len), then wait until no lookup can still return it. */
+/*
+ * Withdraw [va, va + len): no lookup that starts from now returns it, but
+ * one in flight may until the next iommu_xlate_sync_locked(). Cannot fail.
+ */
+void iommu_xlate_withdraw_locked(uint64_t va, uint64_t len);
+
+/* Wait until no lookup can return a withdrawn translation (one grace period for all). */
+void iommu_xlate_sync_locked(void);
+
+/* Withdraw [va, va + len) and sync. */
 void iommu_xlate_remove_locked(uint64_t va, uint64_t len);
 
 /* Remove everything (closing the IOAS). */
