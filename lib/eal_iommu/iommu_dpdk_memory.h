@@ -29,6 +29,7 @@ struct iommu_dpdk_memory {
 	struct iommu_segment *segs;
 	unsigned int nsegs;
 	unsigned int capacity;
+	int fixed; /* DPDK memory never changes (legacy mode): merge areas */
 };
 
 #endif /* IOMMU_DPDK_MEMORY_H */

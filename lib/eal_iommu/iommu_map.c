@@ -11,7 +11,9 @@
  *   the fast-path table translates exactly the table's VA ranges;
  * - outside a batch, the allowed IOVAs are every mapping's IOVA range plus
  *   the reserved spans (protect_dirty is 0);
- * - mapped_bytes is the sum of the table's lengths.
+ * - mapped_bytes is the sum of the table's lengths;
+ * - a stale entry (memory DPDK freed, the kernel refused the unmap) has no
+ *   translation, and nstale counts them.
  */
 
 #include <errno.h>
@@ -32,6 +34,7 @@ static struct iova_range *reserved;
 static unsigned int nreserved;
 static unsigned int batch_depth;
 static int protect_dirty;
+static unsigned int nstale;
 static struct rte_eal_iommu_stats counters;
 
 /* Allow exactly the IOVAs in use; lock held. */
@@ -179,7 +182,7 @@ iommu_map_share_locked(uint64_t va, uint64_t len, uint64_t iova,
 	iommu_ioas_assert_locked();
 	m = (struct iommu_map *)(uintptr_t)map_table_find(&table, va);
 	if (m == NULL || m->va != va || m->len != len || m->iova != iova ||
-	    m->owner != owner)
+	    m->owner != owner || m->stale)
 		return iommu_map_fixed_locked(va, len, iova, owner);
 	m->refs++;
 	return 0;
@@ -234,11 +237,12 @@ withdraw(struct iommu_map *m)
 /*
  * The second pass over table.maps[from, to): unmap each victim, then drop
  * the unmapped ones from the table at once. One the kernel keeps is
- * translated again and counted; the first such error is returned, its
- * area in *failed. Other entries are left as they are.
+ * counted and translated again, or, when its memory is freed, made stale;
+ * the first such error is returned, its area in *failed. Other entries
+ * are left as they are.
  */
 static int
-unmap_victims(unsigned int from, unsigned int to, struct iommu_map *failed)
+unmap_victims(unsigned int from, unsigned int to, int freed, struct iommu_map *failed)
 {
 	unsigned int i = from, gone = 0;
 	int ret = 0;
@@ -257,9 +261,13 @@ unmap_victims(unsigned int from, unsigned int to, struct iommu_map *failed)
 		if (err < 0) {
 			counters.unmap_failures++;
 			m->refs = 1;
-			if (iommu_xlate_insert_locked(m->va, m->iova, m->len) < 0)
+			if (freed || m->stale) {
+				nstale += !m->stale;
+				m->stale = 1;
+			} else if (iommu_xlate_insert_locked(m->va, m->iova, m->len) < 0) {
 				IOMMU_LOG(ERR, "VA 0x%" PRIx64 " is still mapped but no longer found by lookups",
 					m->va);
+			}
 			if (ret == 0) {
 				ret = err;
 				if (failed != NULL)
@@ -270,6 +278,7 @@ unmap_victims(unsigned int from, unsigned int to, struct iommu_map *failed)
 		}
 		counters.unmaps++;
 		counters.mapped_bytes -= m->len;
+		nstale -= m->stale;
 		m->len = 0; /* dead: dropped below, in one pass */
 		gone++;
 		i++;
@@ -289,7 +298,7 @@ iommu_map_remove_locked(uint64_t va, uint64_t len)
 
 	iommu_ioas_assert_locked();
 	m = (struct iommu_map *)(uintptr_t)map_table_find(&table, va);
-	if (m == NULL || m->va != va || m->len != len)
+	if (m == NULL || m->va != va || m->len != len || m->stale)
 		return -ENOENT;
 	if (m->refs > 1) {
 		m->refs--;
@@ -298,11 +307,11 @@ iommu_map_remove_locked(uint64_t va, uint64_t len)
 	/* No lookup may return the translation once the unmap returns. */
 	withdraw(m);
 	i = m - table.maps;
-	return unmap_victims(i, i + 1, NULL);
+	return unmap_victims(i, i + 1, 0, NULL);
 }
 
 int
-iommu_map_remove_inside_locked(uint64_t va, uint64_t len, struct iommu_map *cut)
+iommu_map_remove_freed_locked(uint64_t va, uint64_t len, struct iommu_map *cut)
 {
 	const struct iommu_map *first = map_table_first_overlap(&table, va, len);
 	unsigned int i, from;
@@ -327,8 +336,24 @@ iommu_map_remove_inside_locked(uint64_t va, uint64_t len, struct iommu_map *cut)
 		else
 			withdraw(m);
 	}
-	err = unmap_victims(from, i, ret == 0 ? cut : NULL);
+	err = unmap_victims(from, i, 1, ret == 0 ? cut : NULL);
 	return ret < 0 ? ret : err;
+}
+
+unsigned int
+iommu_map_retry_stale_locked(unsigned int *left)
+{
+	unsigned int i, before = nstale;
+
+	iommu_ioas_assert_locked();
+	if (nstale > 0) {
+		for (i = 0; i < table.count; i++)
+			if (table.maps[i].stale)
+				table.maps[i].refs = 0; /* a victim; nothing to withdraw */
+		unmap_victims(0, table.count, 1, NULL);
+	}
+	*left = nstale;
+	return before - nstale;
 }
 
 int
@@ -343,7 +368,7 @@ iommu_map_remove_owner_locked(enum rte_eal_iommu_owner owner)
 	for (i = 0; i < table.count; i++)
 		if (table.maps[i].owner == owner)
 			withdraw(&table.maps[i]); /* every hold */
-	ret = unmap_victims(0, table.count, &failed);
+	ret = unmap_victims(0, table.count, 0, &failed);
 	if (ret < 0)
 		IOMMU_LOG(ERR, "cannot unmap %" PRIu64 " area(s) of IOAS %u, the first at IOVA 0x%" PRIx64 " length 0x%" PRIx64 ": %s",
 			counters.unmap_failures - failures, iommu_ioas.ioas_id,
@@ -371,6 +396,7 @@ iommu_map_clear_locked(void)
 	nreserved = 0;
 	batch_depth = 0;
 	protect_dirty = 0;
+	nstale = 0;
 	memset(&counters, 0, sizeof(counters));
 }
 
@@ -381,7 +407,7 @@ iommu_map_find_locked(uint64_t va, struct iommu_map *m)
 
 	iommu_ioas_assert_locked();
 	found = map_table_find(&table, va);
-	if (found == NULL)
+	if (found == NULL || found->stale)
 		return -ENOENT;
 	*m = *found;
 	return 0;
@@ -394,7 +420,7 @@ iommu_map_covers_locked(uint64_t va, uint64_t len)
 
 	iommu_ioas_assert_locked();
 	m = map_table_find(&table, va);
-	return m != NULL && m->va + m->len >= va + len;
+	return m != NULL && !m->stale && m->va + m->len >= va + len;
 }
 
 unsigned int

@@ -56,11 +56,20 @@ int iommu_map_any_locked(uint64_t va, uint64_t len,
 int iommu_map_remove_locked(uint64_t va, uint64_t len);
 
 /*
- * Unmap every mapping inside [va, va + len). -EINVAL, unmapping nothing
- * more, at a mapping that reaches outside it (*cut gets it).
+ * DPDK freed [va, va + len): unmap every mapping inside it. -EINVAL,
+ * unmapping nothing more, at a mapping that reaches outside it (*cut gets
+ * it). A mapping the kernel keeps becomes stale (*cut gets the first, and
+ * its error is returned): no longer translated nor counted as covering
+ * memory, unmapped again by iommu_map_retry_stale_locked() or a teardown.
  */
-int iommu_map_remove_inside_locked(uint64_t va, uint64_t len,
+int iommu_map_remove_freed_locked(uint64_t va, uint64_t len,
 		struct iommu_map *cut);
+
+/*
+ * Try again to unmap every stale mapping; returns how many were unmapped
+ * (*left gets how many stay). No system call when there are none.
+ */
+unsigned int iommu_map_retry_stale_locked(unsigned int *left);
 
 /* Unmap every mapping of owner; the first error, after trying all. */
 int iommu_map_remove_owner_locked(enum rte_eal_iommu_owner owner);
@@ -74,10 +83,10 @@ void iommu_map_clear_locked(void);
  */
 int iommu_map_reserve_locked(const struct iova_range *spans, unsigned int n);
 
-/* The mapping containing va, copied into *m; -ENOENT if none. */
+/* The mapping containing va, copied into *m; -ENOENT if none (or stale). */
 int iommu_map_find_locked(uint64_t va, struct iommu_map *m);
 
-/* True when one mapping covers [va, va + len). */
+/* True when one mapping, not stale, covers [va, va + len). */
 int iommu_map_covers_locked(uint64_t va, uint64_t len);
 
 /* Every IOVA in use (mappings and reserved spans), malloc'd, merged; count or -ENOMEM. */

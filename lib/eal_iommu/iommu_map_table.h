@@ -23,6 +23,7 @@ struct iommu_map {
 	uint64_t len;
 	enum rte_eal_iommu_owner owner;
 	unsigned int refs; /* holders of a shared mapping (iommu_map_share_locked()) */
+	int stale; /* its memory was freed but the kernel refused the unmap: retried */
 };
 
 struct iommu_map_table {

@@ -19,7 +19,8 @@
 /*
  * Does DPDK memory ever change after start-up? Not in legacy mode
  * (--legacy-mem, --no-huge): EAL then neither adds nor frees memory, and
- * refuses memory event callbacks. Side-effect-free.
+ * refuses memory event callbacks. Side-effect-free; call it without
+ * iommu_ioas.lock (it takes EAL's memory event lock).
  */
 int iommu_mem_events_possible(void);
 

@@ -167,14 +167,28 @@ range_removed(uint64_t va, uint64_t len)
 	struct iommu_map cut;
 	int ret;
 
-	ret = iommu_map_remove_inside_locked(va, len, &cut);
+	ret = iommu_map_remove_freed_locked(va, len, &cut);
 	if (ret == -EINVAL)
 		IOMMU_LOG(ERR, "freed VA [0x%" PRIx64 ", 0x%" PRIx64 "] cuts the mapping at VA 0x%" PRIx64 " length 0x%" PRIx64 ": left mapped",
 			va, va + len - 1, cut.va, cut.len);
 	else if (ret < 0)
-		IOMMU_LOG(ERR, "cannot unmap freed memory at VA 0x%" PRIx64 ": %s",
-			cut.va, strerror(-ret));
+		IOMMU_LOG(ERR, "cannot unmap freed memory at VA 0x%" PRIx64 " (IOVA 0x%" PRIx64 " length 0x%" PRIx64 "): %s; the IOAS keeps it mapped, its pages pinned, until a retry at the next memory event or at teardown unmaps it; lookups no longer translate it",
+			cut.va, cut.iova, cut.len, strerror(-ret));
 	iommu_status_forget_locked(va, len);
+}
+
+/*
+ * Areas of memory freed earlier whose unmap the kernel refused: try again
+ * first, so the memory can come back at the same VA.
+ */
+static void
+retry_stale(void)
+{
+	unsigned int left, done = iommu_map_retry_stale_locked(&left);
+
+	if (done > 0)
+		IOMMU_LOG(INFO, "unmapped %u area(s) of memory freed earlier (the kernel had refused); %u left",
+			done, left);
 }
 
 static void
@@ -188,6 +202,7 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 	if (!iommu_policy_applied_locked() || msl == NULL)
 		goto out;
 	iommu_map_batch_begin_locked();
+	retry_stale();
 	if (type == RTE_MEM_EVENT_FREE) {
 		range_removed(va, len);
 	} else if (msl->external) {

@@ -6,15 +6,18 @@
  * A secondary's lookup table follows DPDK memory as the primary maps it:
  * IOVA = VA under va, else the iova the primary gave each segment (shared
  * memory). Registered before the secondary attaches DPDK memory, so EAL's
- * initial sync fills it.
+ * initial sync fills it; in legacy mode, which has no memory events, the
+ * bus's probe fills it from the segments (they never change there).
  */
 
 #include <errno.h>
 #include <inttypes.h>
 
 #include <rte_eal.h>
+#include <rte_eal_memconfig.h>
 #include <rte_memory.h>
 
+#include "eal_iommu_driver.h"
 #include "iommu_ioas.h"
 #include "iommu_mem.h"
 #include "iommu_policy.h"
@@ -62,6 +65,60 @@ iommu_mem_secondary_start(void)
 		return -rte_errno;
 	}
 	return 0;
+}
+
+/* One translation per run of segments adjacent in VA and IOVA. */
+struct fixed_fill {
+	uint64_t va, iova, len;
+	int iova_is_va, ret;
+};
+
+static void
+fill_flush(struct fixed_fill *f)
+{
+	if (f->len > 0 && f->ret == 0)
+		f->ret = iommu_xlate_insert_locked(f->va, f->iova, f->len);
+	f->len = 0;
+}
+
+static int
+fill_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+{
+	struct fixed_fill *f = arg;
+	uint64_t iova = f->iova_is_va ? ms->addr_64 : ms->iova;
+
+	if (msl->external || iova == RTE_BAD_IOVA)
+		return 0;
+	if (f->len > 0 && (ms->addr_64 != f->va + f->len || iova != f->iova + f->len))
+		fill_flush(f);
+	if (f->len == 0) {
+		f->va = ms->addr_64;
+		f->iova = iova;
+	}
+	f->len += ms->len;
+	return 0;
+}
+
+int
+eal_iommu_secondary_memory_attached(void)
+{
+	struct fixed_fill f = { .len = 0, .ret = 0 };
+
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY || iommu_mem_events_possible())
+		return 0;
+	rte_mcfg_mem_read_lock(); /* lock order: EAL's memory lock, then ours */
+	iommu_ioas_lock();
+	if (iommu_ioas_is_open_locked() && iommu_policy_applied_locked()) {
+		f.iova_is_va = iommu_policy_current_locked() == RTE_EAL_IOMMU_POLICY_VA;
+		rte_memseg_walk_thread_unsafe(fill_segment, &f);
+		fill_flush(&f);
+		if (f.ret < 0)
+			IOMMU_LOG(ERR, "out of memory: the lookup table of this secondary misses DPDK memory from VA 0x%" PRIx64,
+				f.va);
+	}
+	iommu_ioas_unlock();
+	rte_mcfg_mem_read_unlock();
+	return f.ret;
 }
 
 void

@@ -107,9 +107,9 @@ area_end(const struct iommu_dpdk_memory *mem, unsigned int first, int fixed,
 static int
 map_segments(struct iommu_dpdk_memory *mem, unsigned int *areas)
 {
-	int fixed = !iommu_mem_events_possible();
+	int fixed = mem->fixed;
+	uint64_t total = 0, len = 0, fail_len;
 	unsigned int i, done, end;
-	uint64_t total = 0, len;
 	char why[768];
 	int ret = 0;
 
@@ -128,6 +128,7 @@ map_segments(struct iommu_dpdk_memory *mem, unsigned int *areas)
 	}
 	if (i == mem->nsegs)
 		return 0;
+	fail_len = len;
 	for (done = 0; done < i; done = end) {
 		end = area_end(mem, done, fixed, &len);
 		if (iommu_map_remove_locked(mem->segs[done].ms->addr_64, len) < 0)
@@ -135,9 +136,9 @@ map_segments(struct iommu_dpdk_memory *mem, unsigned int *areas)
 				mem->segs[done].ms->addr_64);
 	}
 	/* Undone: what is pinned now is what was pinned before. */
-	IOMMU_LOG(ERR, "cannot map DPDK memory (%u segments, %" PRIu64 " bytes) in IOAS %u: segment %u of them, VA 0x%" PRIx64 " length 0x%" PRIx64 " at IOVA 0x%" PRIx64 ", failed: %s; nothing was mapped",
+	IOMMU_LOG(ERR, "cannot map DPDK memory (%u segments, %" PRIu64 " bytes) in IOAS %u: the area from segment %u, VA 0x%" PRIx64 " length 0x%" PRIx64 " at IOVA 0x%" PRIx64 ", failed: %s; nothing was mapped",
 		mem->nsegs, total, iommu_ioas.ioas_id, i, mem->segs[i].ms->addr_64,
-		len, mem->segs[i].iova,
+		fail_len, mem->segs[i].iova,
 		iommu_map_error_explain(-ret, total, why, sizeof(why)));
 	*areas = 0;
 	return ret;
@@ -189,6 +190,8 @@ rte_eal_iommu_map_dpdk_memory(void)
 		return iommu_set_rte_errno(-EPERM);
 	/* Write lock: no memory event meanwhile, and segments' iova may change. */
 	rte_mcfg_mem_write_lock();
+	/* Asked of EAL's memory events without iommu_ioas.lock (lock order). */
+	mem.fixed = !iommu_mem_events_possible();
 	iommu_ioas_lock();
 	if (!iommu_ioas_is_open_locked()) {
 		ret = -ENODEV;

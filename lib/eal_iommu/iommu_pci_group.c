@@ -251,12 +251,22 @@ undo:
 	return err;
 }
 
+/* Undo the last bridge_group(): nothing of EAL uses the group yet. */
+static void
+unbridge_last_group(void)
+{
+	const struct bridged_group *g = &groups[--ngroups];
+
+	close(g->fd);
+	rte_vfio_clear_group(g->fd);
+}
+
 static int
 admit_locked(const char *name)
 {
-	struct device_reservations d, *e;
+	struct device_reservations d, was_expected, *e;
 	struct iova_range hit, taken;
-	int ret;
+	int ret, bridged = 0;
 
 	if (!iommu_ioas_is_open_locked())
 		return -ENODEV;
@@ -313,17 +323,28 @@ admit_locked(const char *name)
 		ret = bridge_group(d.group, name);
 		if (ret < 0)
 			return ret;
+		bridged = 1;
 	}
 	admitted[nadmitted++] = d;
 	/* Its reservations now count as admitted: they go with its group. */
 	e = find_in(expected, nexpected, name);
-	if (e != NULL)
+	if (e != NULL) {
+		was_expected = *e;
 		*e = expected[--nexpected];
+	}
 	ret = push_expectations();
-	if (ret == 0)
-		IOMMU_LOG(INFO, "%s (IOMMU group %d) DMAs through IOAS %u", name,
-			d.group, iommu_ioas.ioas_id);
-	return ret;
+	if (ret < 0) {
+		/* Refused (logged): not admitted, expected as before, its group out. */
+		nadmitted--;
+		if (e != NULL)
+			expected[nexpected++] = was_expected;
+		if (bridged)
+			unbridge_last_group();
+		return ret;
+	}
+	IOMMU_LOG(INFO, "%s (IOMMU group %d) DMAs through IOAS %u", name,
+		d.group, iommu_ioas.ioas_id);
+	return 0;
 }
 
 int

@@ -290,11 +290,12 @@ iommufd_bus_probe(void)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		if (rte_eal_iommu_is_open())
-			BUS_LOG(INFO, "secondary process: DMA through the primary's IOAS %u, policy %s",
-				rte_eal_iommu_ioas_id(),
-				rte_eal_iommu_policy_name(rte_eal_iommu_policy()));
-		return 0;
+		if (!rte_eal_iommu_is_open())
+			return 0;
+		BUS_LOG(INFO, "secondary process: DMA through the primary's IOAS %u, policy %s",
+			rte_eal_iommu_ioas_id(),
+			rte_eal_iommu_policy_name(rte_eal_iommu_policy()));
+		return eal_iommu_secondary_memory_attached();
 	}
 	if (devargs_failed) {
 		/* Asked for (-a bus=iommufd), not there: no silent fallback. */

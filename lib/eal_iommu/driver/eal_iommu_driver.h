@@ -41,6 +41,14 @@ int eal_iommu_startup_predict(enum rte_eal_iommu_policy policy,
 		const char *const *devices, unsigned int ndevices);
 
 /*
+ * A secondary's probe, DPDK memory attached: in legacy mode, where no
+ * memory events reach it, fill its lookup table from DPDK's segments
+ * (memory never changes there); elsewhere the events did. 0 or -ENOMEM.
+ */
+__rte_internal
+int eal_iommu_secondary_memory_attached(void);
+
+/*
  * Can PCI device pci_addr be attached through its VFIO cdev? Checks,
  * without side effects, that it exists, is bound to vfio-pci and has a
  * cdev this process may open; logs what to do if not. name (if not NULL)
