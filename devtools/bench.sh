@@ -71,7 +71,7 @@ median()
 
 in_vm_startup()
 {
-	local mode args r with without w wo ratio missed=0
+	local mode args r with without w wo ratio out missed=0
 	bind_vfio $NIC0 || die "cannot bind $NIC0 to vfio-pci"
 	echo "== startup: $(uname -r), TCG VM, $(nproc) vCPUs, VT-d 48-bit; EAL start-up and cleanup"
 	echo "   of dpdk-test-iommu with $NIC0 (e1000e, vfio-pci) on the PCI bus, median of 5 alternating runs"
@@ -79,8 +79,8 @@ in_vm_startup()
 	for mode in "${MEMORY_MODES[@]}"; do
 		args=(-l 0 -a $NIC0 ${mode#*|} --file-prefix=bench-su)
 		# What is timed: with the plug-in the NIC DMAs through the IOAS.
-		"$TEST_APP" "${args[@]}" -d "$PLUGIN" --log-level=lib.eal_iommu:info 2>&1 |
-			grep -q "^EAL_IOMMU: $NIC0 (IOMMU group [0-9]*) DMAs through IOAS" ||
+		out=$("$TEST_APP" "${args[@]}" -d "$PLUGIN" --log-level=lib.eal_iommu:info 2>&1) || true
+		grep -q "^EAL_IOMMU: $NIC0 (IOMMU group [0-9]*) DMAs through IOAS" <<<"$out" ||
 			die "with the plug-in, $NIC0 is not on the IOAS (${mode%%|*})"
 		args+=(--log-level=lib.eal_iommu:warning)
 		with="" without=""

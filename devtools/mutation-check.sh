@@ -17,8 +17,8 @@ MUTANTS=(
 	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/iommu_ioas.ioas_id, va,\n\t\t\tiova, len\);/iommu_ioas.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@mock_dma@ioas_memseg_dma_autotest"
 	"no_range_check@lib/eal_iommu/iommu_policy.c@s/if \(!iova_ranges_contain\(&iommu_ioas.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&iommu_ioas.ranges, base, msl->len)/@mock@mock_aperture@ioas_aperture_refusal_autotest"
 	"no_rollback@lib/eal_iommu/iommu_mem_startup.c@s/for \(done = 0; done < i; done = end\)/for (done = i; done < i; done = end)/@mock@mock_rollback@ioas_map_rollback_autotest"
-	"merge_freeable_memory@lib/eal_iommu/iommu_mem_startup.c@s/int fixed = !iommu_mem_events_possible\(\);/int fixed = 1;/@mock@mock_dma@ioas_memseg_dma_autotest"
-	"no_merge_legacy_memory@lib/eal_iommu/iommu_mem_startup.c@s/int fixed = !iommu_mem_events_possible\(\);/int fixed = 0;/@mock@mock_mode_legacy_mem@ioas_memseg_dma_autotest"
+	"merge_freeable_memory@lib/eal_iommu/iommu_mem_startup.c@s/mem.fixed = !iommu_mem_events_possible\(\);/mem.fixed = 1;/@mock@mock_dma@ioas_memseg_dma_autotest"
+	"no_merge_legacy_memory@lib/eal_iommu/iommu_mem_startup.c@s/mem.fixed = !iommu_mem_events_possible\(\);/mem.fixed = 0;/@mock@mock_mode_legacy_mem@ioas_memseg_dma_autotest"
 	"grace_per_area@lib/eal_iommu/iommu_map.c@s/\tiommu_xlate_withdraw_locked\(m->va, m->len\);/\tiommu_xlate_remove_locked(m->va, m->len);/@mock@mock_unmap_batch@unmap_batch_autotest"
 	"unmap_before_grace@lib/eal_iommu/iommu_map.c@s/\tiommu_xlate_sync_locked\(\);\n\twhile/\twhile/@mock@mock_unmap_batch@unmap_batch_autotest"
 	"stale_ranges_after_attach@lib/eal_iommu/iommu_pci_device.c@s/\tif \(ret == 0\)\n\t\tret = iommu_ioas_ranges_refresh_locked\(\);\n//@vtd48@vtd48_cdev@vfio_cdev_attach_autotest"
@@ -53,6 +53,10 @@ MUTANTS=(
 	"init_not_failed_iova_mode@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_iova_mode_spellings@iova_mode_prefix"
 	"no_memlock_validator@lib/eal_iommu/iommu_mem_events.c@s/\tvalidators_start\(\);\n/\t(void)validators_start;\n/@vtd48@vtd48_memlock_growth@ioas_memlock_growth_autotest"
 	"report_every_segment@lib/eal_iommu/iommu_mem_events.c@s/\(va \+ off\), msl\), &af\);/(va + off), msl), \&af), report_added_failures_locked(\&af), af.segs = 0, reports.any = 0;/@mock@mock_fault_all@ioas_hotadd_fault_all_autotest"
+	"stale_not_retried@lib/eal_iommu/iommu_mem_events.c@s/\tretry_stale\(\);\n\tif \(type/\t(void)retry_stale;\n\tif (type/@mock@mock_fault_sweep@fault_sweep_autotest"
+	"freed_translated_again@lib/eal_iommu/iommu_map.c@s/if \(freed \|\| m->stale\) \{/if (m->stale \&\& freed >= 0) {/@mock@mock_fault_sweep@fault_sweep_autotest"
+	"legacy_secondary_unfilled@drivers/bus/iommufd/iommufd_bus.c@s/return eal_iommu_secondary_memory_attached\(\);/return 0;/@mock@mock_mp_legacy@mp_secondary_autotest"
+	"admit_refusal_keeps_group@lib/eal_iommu/iommu_pci_group.c@s/\t\tif \(bridged\)\n\t\t\tunbridge_last_group\(\);\n/\t\t(void)bridged;\n\t\t(void)unbridge_last_group;\n/@vtd48@vtd48_fault_sweep_pci@fault_sweep_autotest"
 	"memlock_message_without_numbers@lib/eal_iommu/iommu_mem_startup.c@s/iommu_map_error_explain\(-ret, total, why, sizeof\(why\)\)/(sizeof(why) ? iommu_map_error_hint(-ret) : why)/@vtd48@vtd48_memlock_init@memlock_init_fails"
 )
 

@@ -132,7 +132,7 @@ sanitize_vm_cases()
 		mock_app_buffer mock_xlate_stress mock_telemetry mock_name_first \
 		mock_name_first_bus devargs_conflict_across \
 		devargs_no_such_device devargs_two_owners mock_policy_pa mock_policy_window \
-		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep ;;
+		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch ;;
 	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_pci_payload \
 		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map \
 		vtd48_gate_first vtd48_stress vtd48_fault_sweep vtd48_bad_input ;;

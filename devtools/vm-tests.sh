@@ -677,6 +677,7 @@ mock)
 		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
 	run_case mock_telemetry telemetry_check telemetry_check
 	run_case mock_mp_va mp_secondary_autotest mp_check va
+	run_case mock_mp_legacy mp_secondary_autotest mp_check legacy --legacy-mem
 	run_case mock_mp_window mp_secondary_autotest mp_check window \
 		--iova-mode=pa -a bus=iommufd,policy=window
 	run_case mock_mp_devargs "secondary_devargs_va secondary_devargs_window" mp_devargs_check
@@ -720,6 +721,10 @@ vtd48)
 		"$TEST_APP" "${EAL[@]}" -- bad_input_autotest
 	run_case vtd48_fault_sweep fault_sweep_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" "${EAL[@]}" -- fault_sweep_autotest
+	# The PCI bus's hot-plug of a NIC with its stock PMD, swept the same way.
+	run_case vtd48_fault_sweep_pci fault_sweep_autotest env IOMMU_TEST_PCI_HOTPLUG=$NIC1 \
+		IOMMU_TEST_SWEEPS="pci_hotplug_detach pci_hotplug_attach" \
+		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmsweep -a $NIC1 -- fault_sweep_autotest
 	# Heap growth and shrink, cdev attach and detach, and lookups at once.
 	run_case vtd48_stress stress_hotplug_autotest env IOMMU_TEST_PCI_DEV=$NIC0 \
 		"$TEST_APP" --lcores '0@0,1@1,2@0,3@1' -m 16 --no-pci --file-prefix=vmtest \

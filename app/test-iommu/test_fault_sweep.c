@@ -13,12 +13,18 @@
  * may differ from before: the same fds, valid IOVA ranges and mappings,
  * rte_eal_iommu_check() passing, no failure left recorded, and where an
  * access object can look (the mock profile), nothing reachable at the
- * IOVA. Prints, per operation, the failure points hit; any leak fails.
+ * IOVA. Memory DPDK frees cannot be kept: a refused unmap there must leave
+ * nothing translated, and the next memory event must unmap it. Prints, per
+ * operation, the failure points hit; any leak fails.
  *
  * The kernel's points are iommufd's own (CONFIG_IOMMUFD_TEST's
  * fail_iommufd): the test kernel enables no other fault attribute, so user
  * page faults are never failed. IOMMU_TEST_PCI_DEV, when set, adds the
- * cdev attach and detach sweeps.
+ * cdev attach and detach sweeps; IOMMU_TEST_PCI_HOTPLUG, a NIC the PCI bus
+ * probed at start-up (-a), its hot-detach and hot-attach with its stock
+ * PMD (rte_dev_remove(), rte_dev_probe()): a refused hot-attach leaves no
+ * port, and nothing may differ. IOMMU_TEST_SWEEPS, when set, names the
+ * operations to sweep (all by default).
  */
 
 #include <errno.h>
@@ -34,6 +40,7 @@
 #include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
@@ -284,6 +291,143 @@ hot_add_undo(void)
 	grown = NULL;
 }
 
+/*
+ * Memory DPDK frees (heap shrink): a refused unmap leaves the area mapped
+ * but stale, never translated; the next memory event unmaps it.
+ */
+static struct rte_eal_iommu_map *grown_maps;
+static int ngrown;
+
+static int
+map_listed(const struct rte_eal_iommu_map *maps, int n, const struct rte_eal_iommu_map *m)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (maps[i].va == m->va && maps[i].len == m->len)
+			return 1;
+	return 0;
+}
+
+static int
+hot_free_prepare(void)
+{
+	struct rte_eal_iommu_map *before = NULL, *after = NULL;
+	int nbefore = test_get_maps(&before), nafter, i, ret;
+
+	ret = hot_add();
+	nafter = test_get_maps(&after);
+	free(grown_maps);
+	grown_maps = calloc(nafter > 0 ? nafter : 1, sizeof(*grown_maps));
+	ngrown = 0;
+	for (i = 0; grown_maps != NULL && i < nafter; i++)
+		if (!map_listed(before, nbefore, &after[i]))
+			grown_maps[ngrown++] = after[i];
+	free(before);
+	free(after);
+	if (ret == 0 && (grown_maps == NULL || ngrown < 2))
+		ret = -ENOMEM; /* the heap must grow by several areas */
+	return ret;
+}
+
+static int
+hot_free(void)
+{
+	struct rte_eal_iommu_map *now = NULL;
+	int n, i, stale = 0;
+
+	rte_free(grown);
+	grown = NULL;
+	n = test_get_maps(&now);
+	for (i = 0; i < ngrown; i++) {
+		if (rte_eal_iommu_lookup((void *)(uintptr_t)grown_maps[i].va) != RTE_BAD_IOVA) {
+			printf("heap shrink: freed VA 0x%" PRIx64 " is still translated\n",
+				grown_maps[i].va);
+			total_leaks++;
+		}
+		stale += map_listed(now, n, &grown_maps[i]);
+	}
+	free(now);
+	return stale > 0 ? -EBUSY : 0;
+}
+
+static int
+hot_free_done(void)
+{
+	int i;
+
+	for (i = 0; i < ngrown; i++)
+		if (!unreachable(grown_maps[i].iova))
+			return -1;
+	return 0;
+}
+
+/* Back to before the growth: a memory event retries the stale areas. */
+static void
+hot_free_undo(void)
+{
+	void *p;
+
+	hot_add_undo();
+	p = rte_malloc("fault_sweep", 64 << 20, 0);
+	rte_free(p);
+}
+
+/* A NIC on the PCI bus, hot-detached and hot-attached with its PMD. */
+static const char *hotplug;
+
+static int
+nic_probed(void)
+{
+	return rte_eth_dev_count_avail() > 0;
+}
+
+static int
+nic_attach(void)
+{
+	int ret = rte_dev_probe(hotplug);
+
+	return ret < 0 ? ret : 0;
+}
+
+static int
+nic_detach(void)
+{
+	struct rte_eth_dev_info info;
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port)
+		if (rte_eth_dev_info_get(port, &info) == 0)
+			return rte_dev_remove(info.device);
+	return -ENODEV;
+}
+
+static int
+nic_attached(void)
+{
+	return nic_probed() ? 0 : -1;
+}
+
+static int
+nic_detached(void)
+{
+	return nic_probed() ? -1 : 0;
+}
+
+static int
+nic_detach_first(void)
+{
+	return nic_probed() ? nic_detach() : 0;
+}
+
+/* Back to the start: the NIC probed. */
+static void
+nic_reattach(void)
+{
+	if (!nic_probed())
+		nic_attach();
+}
+
 /* cdev attach and detach. */
 static int attached;
 
@@ -312,6 +456,21 @@ detach_undo(void)
 		detach();
 }
 
+/* Is word one of the space-separated words of list? */
+static int
+word_in(const char *word, const char *list)
+{
+	size_t len = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' '))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
 static int
 test_fault_sweep(void)
 {
@@ -320,9 +479,14 @@ test_fault_sweep(void)
 		{ "app_buffer_unmap", app_map, app_unmap, app_unmapped, app_undo, 0, 0 },
 		{ "extmem_dma_map", NULL, ext_map, ext_mapped, ext_undo, 0, FIXED_IOVA },
 		{ "hot_add", NULL, hot_add, NULL, hot_add_undo, 1, 0 },
+		{ "hot_free", hot_free_prepare, hot_free, hot_free_done, hot_free_undo, 1, 0 },
 		{ "cdev_attach", NULL, attach, NULL, detach_undo, 0, 0 },
 		{ "cdev_detach", attach, detach, NULL, detach_undo, 0, 0 },
+		{ "pci_hotplug_detach", NULL, nic_detach, nic_detached, nic_reattach, 0, 0 },
+		{ "pci_hotplug_attach", nic_detach_first, nic_attach, nic_attached,
+			nic_reattach, 0, 0 },
 	};
+	const char *only = getenv("IOMMU_TEST_SWEEPS");
 	char path[64];
 	unsigned int i, j;
 	int fd = rte_eal_iommu_fd(), ret = 0;
@@ -332,6 +496,9 @@ test_fault_sweep(void)
 	ioas_dev = test_ioas_device();
 	TEST_ASSERT(ioas_dev != NULL, "no ioas device on the iommufd bus");
 	device = getenv("IOMMU_TEST_PCI_DEV");
+	hotplug = getenv("IOMMU_TEST_PCI_HOTPLUG");
+	TEST_ASSERT(hotplug == NULL || nic_probed(),
+		"IOMMU_TEST_PCI_HOTPLUG=%s: no port (give it to the PCI bus with -a)", hotplug);
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));
 	nth_fd = open(path, O_RDWR | O_CLOEXEC);
 	TEST_ASSERT(nth_fd >= 0, "%s: %s (needs CONFIG_FAULT_INJECTION)", path, strerror(errno));
@@ -353,10 +520,15 @@ test_fault_sweep(void)
 		for (i = 0; i < RTE_DIM(ops) && ret == 0; i++) {
 			if ((ops[i].run == attach || ops[i].run == detach) && device == NULL)
 				continue;
+			if ((ops[i].run == nic_attach || ops[i].run == nic_detach) && hotplug == NULL)
+				continue;
+			if (only != NULL && !word_in(ops[i].name, only))
+				continue;
 			ret = sweep(&injectors[j], &ops[i]);
 		}
 	if (access_fd >= 0)
 		close(access_fd);
+	free(grown_maps);
 	rte_extmem_unregister(buf, BUF_LEN);
 	munmap(buf, BUF_LEN);
 	close(nth_fd);
