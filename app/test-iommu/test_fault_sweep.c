@@ -362,7 +362,10 @@ hot_free_done(void)
 	return 0;
 }
 
-/* Back to before the growth: a memory event retries the stale areas. */
+/*
+ * Back to before the growth: the next memory event unmaps the stale areas
+ * first, so the same memory grown again is all DMA-able.
+ */
 static void
 hot_free_undo(void)
 {
@@ -370,6 +373,10 @@ hot_free_undo(void)
 
 	hot_add_undo();
 	p = rte_malloc("fault_sweep", 64 << 20, 0);
+	if (p == NULL || rte_eal_iommu_check() != 0) {
+		printf("heap shrink: memory grown again at the freed VAs is not all DMA-able\n");
+		total_leaks++;
+	}
 	rte_free(p);
 }
 
