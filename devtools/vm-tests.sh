@@ -97,17 +97,25 @@ permission_case()
 # and DPDK memory not DMA-able; or be gone past with all of it DMA-able.
 # Never a crash, and never a success with memory that is not DMA-able.
 # What the injected failures are (ENOMEM, EMFILE): the error must say so.
+# With "kernel": the kernel's fault points instead (iommufd's fail_iommufd,
+# IOMMU_TEST_KERNEL_FAIL_NTH), whose errors are iommufd's own.
 SWEEP_CAUSES="Cannot allocate memory|out of memory|Too many open files"
+KERNEL_SWEEP_CAUSES="$SWEEP_CAUSES|No such file or directory|Invalid argument|Bad address"
 startup_sweep_check()
 {
-	local n out rc refused=0 loud=0 past=0
+	local n out rc refused=0 loud=0 past=0 var=IOMMU_TEST_FAIL_NTH
+	local name=startup_sweep SWEEP_CAUSES=$SWEEP_CAUSES
+	if [ "${1:-}" = kernel ]; then
+		var=IOMMU_TEST_KERNEL_FAIL_NTH name=startup_sweep_kernel
+		SWEEP_CAUSES=$KERNEL_SWEEP_CAUSES
+	fi
 	for n in $(seq 400); do
-		out=$(IOMMU_TEST_FAIL_NTH=$n "$TEST_APP" "${EAL[@]}" -a bus=iommufd \
+		out=$(env $var=$n "$TEST_APP" "${EAL[@]}" -a bus=iommufd \
 			-- fail_nth_left ioas_memseg_dma_autotest 2>&1)
 		rc=$?
 		if [ $rc -ge 128 ]; then
 			echo "$out"
-			echo "FAIL startup_sweep: point $n: killed by signal $((rc - 128))"
+			echo "FAIL $name: point $n: killed by signal $((rc - 128))"
 			return
 		elif [ $rc != 0 ] && grep -q '^rte_eal_init failed' <<<"$out" &&
 		     grep -qE "^(EAL_IOMMU|IOMMUFD_BUS): .*($SWEEP_CAUSES)" <<<"$out"; then
@@ -123,15 +131,15 @@ startup_sweep_check()
 		elif grep -q '^fail-nth left: [1-9]' <<<"$out" &&
 		     grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
 			echo "start-up: $((n - 1)) failure points: $refused stopped rte_eal_init(), $loud went on saying so, $past were gone past (DMA-able)"
-			echo "PASS startup_sweep"
+			echo "PASS $name"
 			return
 		else
 			echo "$out"
-			echo "FAIL startup_sweep: point $n: neither a clear failure nor a working start-up (exit $rc)"
+			echo "FAIL $name: point $n: neither a clear failure nor a working start-up (exit $rc)"
 			return
 		fi
 	done
-	echo "FAIL startup_sweep: more than 400 failure points"
+	echo "FAIL $name: more than 400 failure points"
 }
 
 # The teardown sweep: the library's Nth fault point from the end of the
@@ -140,33 +148,37 @@ startup_sweep_check()
 # each injected failure reported by the plug-in with its cause.
 teardown_sweep_check()
 {
-	local n out rc reported=0
+	local n out rc reported=0 faults=library name=teardown_sweep
+	local SWEEP_CAUSES=$SWEEP_CAUSES
+	if [ "${1:-}" = kernel ]; then
+		faults=kernel name=teardown_sweep_kernel SWEEP_CAUSES=$KERNEL_SWEEP_CAUSES
+	fi
 	for n in $(seq 400); do
-		out=$(IOMMU_TEST_TEARDOWN_FAIL_NTH=$n timeout 120 "$TEST_APP" "${EAL[@]}" \
+		out=$(IOMMU_TEST_FAULTS=$faults IOMMU_TEST_TEARDOWN_FAIL_NTH=$n timeout 120 "$TEST_APP" "${EAL[@]}" \
 			-a bus=iommufd -- ioas_memseg_dma_autotest fail_nth_teardown 2>&1)
 		rc=$?
 		if [ $rc != 0 ] || ! grep -q '^PASS ioas_memseg_dma_autotest' <<<"$out"; then
 			echo "$out"
-			echo "FAIL teardown_sweep: point $n: exit $rc"
+			echo "FAIL $name: point $n: exit $rc"
 			return
 		elif grep -q '^teardown fail-nth left: 0$' <<<"$out"; then
 			if ! grep -qE "^(EAL_IOMMU|IOMMUFD_BUS): .*($SWEEP_CAUSES)" <<<"$out"; then
 				echo "$out"
-				echo "FAIL teardown_sweep: point $n failed and nothing said so"
+				echo "FAIL $name: point $n failed and nothing said so"
 				return
 			fi
 			reported=$((reported + 1))
 		elif grep -q '^teardown fail-nth left: [1-9]' <<<"$out"; then
 			echo "teardown: $((n - 1)) failure points, each reported ($reported)"
-			echo "PASS teardown_sweep"
+			echo "PASS $name"
 			return
 		else
 			echo "$out"
-			echo "FAIL teardown_sweep: point $n: no report"
+			echo "FAIL $name: point $n: no report"
 			return
 		fi
 	done
-	echo "FAIL teardown_sweep: more than 400 failure points"
+	echo "FAIL $name: more than 400 failure points"
 }
 
 # mode_quiet COMMAND...: run it (with QUIET among its EAL arguments, the
@@ -668,6 +680,8 @@ mock)
 	memory_mode_cases
 	run_case mock_startup_sweep startup_sweep startup_sweep_check
 	run_case mock_teardown_sweep teardown_sweep teardown_sweep_check
+	run_case mock_startup_sweep_kernel startup_sweep_kernel startup_sweep_check kernel
+	run_case mock_teardown_sweep_kernel teardown_sweep_kernel teardown_sweep_check kernel
 	run_case mock_pa_no_huge pa_no_huge_goes_on goes_on_check pa_no_huge_goes_on \
 		"policy pa cannot work here" "${EAL[@]}" --no-huge -m 16 -a ioas,bus=iommufd,policy=pa
 	permission_case devargs_iommufd_permission /dev/iommu \

@@ -90,6 +90,7 @@ main(int argc, char **argv)
 
 	/* Keep results in order with the (unbuffered) log on stderr. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_startup_faults();
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));

@@ -45,6 +45,8 @@ RTE_INIT(test_register_ ## nm) \
 	iommu_test_register(&test_struct_ ## nm); \
 }
 
+/* Before rte_eal_init(): arm the kernel's start-up fault point (cmd_fail_nth.c). */
+void test_startup_faults(void);
 /* After rte_eal_cleanup(): the teardown sweep's result (cmd_fail_nth.c). */
 void test_teardown_report(void);
 
