@@ -86,6 +86,19 @@ devargs_case()
 		"$TEST_APP" "${DEVARGS_EAL[@]}" "${args[@]}" -- eal_fd_order_autotest
 }
 
+# without_vfio_cdev "DEVICE..." COMMAND...: run COMMAND as on a kernel
+# without CONFIG_VFIO_DEVICE_CDEV: in a private mount namespace, empty
+# directories over each DEVICE's sysfs vfio-dev and over /dev/vfio/devices
+# (the VFIO groups stay, as there).
+without_vfio_cdev()
+{
+	local devs=$1
+	shift
+	unshare --mount --propagation private sh -c \
+		'for d in $0; do mount -t tmpfs none "/sys/bus/pci/devices/$d/vfio-dev" || exit 1; done &&
+		 mount -t tmpfs none /dev/vfio/devices && exec "$@"' "$devs" "$@"
+}
+
 # The PMD directory compiled into DPDK (RTE_EAL_PMD_PATH): EAL loads every
 # driver in it, with no -d.
 dpdk_pmd_dir()

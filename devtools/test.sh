@@ -135,7 +135,8 @@ sanitize_vm_cases()
 		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch ;;
 	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_pci_payload \
 		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map \
-		vtd48_gate_first vtd48_stress vtd48_fault_sweep vtd48_bad_input ;;
+		vtd48_gate_first vtd48_stress vtd48_fault_sweep vtd48_bad_input \
+		vtd48_testpmd vtd48_testpmd_hotplug ;;
 	esac
 }
 
@@ -144,7 +145,7 @@ vm_tier()
 	local p rc out
 	for p in $VM_PROFILES; do
 		log "VM tier: profile $p"
-		out=$("$DEVTOOLS_DIR/vm.sh" --profile "$p" --timeout 900 \
+		out=$("$DEVTOOLS_DIR/vm.sh" --profile "$p" --timeout 1500 \
 			--out "$RESULTS_DIR/vm-$p" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
 		rc=$?
 		echo "$out"
@@ -161,7 +162,7 @@ vm_tier()
 		log "VM tier: profile $p, sanitizer build"
 		out=$(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)" \
 			DPDK_IOMMUFD_BUILD=$SANITIZE_BUILD_DIR "$DEVTOOLS_DIR/vm.sh" --profile "$p" \
-			--timeout 900 --out "$RESULTS_DIR/vm-$p-sanitize" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
+			--timeout 1500 --out "$RESULTS_DIR/vm-$p-sanitize" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
 		rc=$?
 		echo "$out"
 		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then

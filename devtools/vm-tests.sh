@@ -12,9 +12,15 @@ CASES_NO_SKIP=1
 CASE_WHERE=${1:?profile}
 # The sanitizer build's pass (test.sh): results as PROFILE-sanitize; a
 # report aborts the process and fails its case (run_case).
+# DPDK's stock tools are not instrumented: they run with the sanitizers'
+# runtimes preloaded (STOCK_ENV), which then check the plug-in they load;
+# leaks are checked in this project's binaries only.
+STOCK_ENV=()
 if [ "${IOMMU_TEST_SANITIZE:-0}" = 1 ]; then
 	CASE_WHERE+=-sanitize
 	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+	STOCK_ENV=(env ASAN_OPTIONS=detect_leaks=0
+		LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)")
 fi
 . "$DEVTOOLS_DIR/cases.sh"
 mkdir -p "$CASE_LOG_DIR"
@@ -538,7 +544,7 @@ testpmd_fwd_check()
 {
 	local name=$1 policy=$2 log=$CASE_LOG_DIR/$1-testpmd.log pid i
 	shift 2
-	(sleep 30) | "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=$name \
+	(sleep 30) | "${STOCK_ENV[@]}" "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=$name \
 		-d "$PLUGIN" --log-level=lib.eal_iommu:info "$@" \
 		-- --forward-mode=io --tx-first --nb-cores=1 > "$log" 2>&1 &
 	pid=$!
@@ -573,7 +579,7 @@ testpmd_hotplug_check()
 		echo "start tx_first"; sleep 4; echo "stop"
 		echo "port attach $NIC1"; sleep 4; echo "port start 1"; sleep 6
 		echo "start tx_first"; sleep 5; echo "stop"; sleep 1; echo "quit"
-	} | "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=hotplug \
+	} | "${STOCK_ENV[@]}" "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=hotplug \
 		-d "$PLUGIN" --log-level=lib.eal_iommu:info -- -i --nb-cores=1 \
 		--forward-mode=io > "$log" 2>&1
 	echo "testpmd exit code $?"
@@ -748,6 +754,15 @@ vtd48)
 		"$TEST_APP" "${EAL[@]}" --base-virtaddr=0xf0000000 -- vfio_attach_protect_autotest
 	run_case vtd48_pci_payload ethdev_payload_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+	# A kernel without VFIO device cdevs: attach= is refused saying so; the
+	# PCI bus's devices still DMA through the IOAS (their VFIO groups).
+	run_case vtd48_nocdev_attach nocdev_attach_refused expect_init_failure nocdev_attach_refused \
+		"$NIC0 is bound to vfio-pci but has no VFIO device cdev: use a kernel with CONFIG_VFIO_DEVICE_CDEV" \
+		without_vfio_cdev $NIC0 "$TEST_APP" "${PCI_EAL[@]}" --no-pci --file-prefix=vmnocdev \
+		-a bus=iommufd,attach=$NIC0 -- eal_fd_order_autotest
+	run_case vtd48_nocdev_pci_payload ethdev_payload_autotest \
+		without_vfio_cdev "$NIC0 $NIC1" "$TEST_APP" "${PCI_EAL[@]}" \
+		--file-prefix=vmnocdev -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd48_pci_failsafe pci_failsafe_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -- pci_failsafe_autotest
 	run_case vtd48_cdev_owner pci_cdev_one_owner cdev_owner_check
