@@ -299,17 +299,6 @@ static struct rte_eal_iommu_map *grown_maps;
 static int ngrown;
 
 static int
-map_listed(const struct rte_eal_iommu_map *maps, int n, const struct rte_eal_iommu_map *m)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (maps[i].va == m->va && maps[i].len == m->len)
-			return 1;
-	return 0;
-}
-
-static int
 hot_free_prepare(void)
 {
 	struct rte_eal_iommu_map *before = NULL, *after = NULL;
@@ -321,7 +310,7 @@ hot_free_prepare(void)
 	grown_maps = calloc(nafter > 0 ? nafter : 1, sizeof(*grown_maps));
 	ngrown = 0;
 	for (i = 0; grown_maps != NULL && i < nafter; i++)
-		if (!map_listed(before, nbefore, &after[i]))
+		if (!test_map_listed(before, nbefore, &after[i]))
 			grown_maps[ngrown++] = after[i];
 	free(before);
 	free(after);
@@ -345,7 +334,7 @@ hot_free(void)
 				grown_maps[i].va);
 			total_leaks++;
 		}
-		stale += map_listed(now, n, &grown_maps[i]);
+		stale += test_map_listed(now, n, &grown_maps[i]);
 	}
 	free(now);
 	return stale > 0 ? -EBUSY : 0;

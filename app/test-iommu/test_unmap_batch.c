@@ -89,18 +89,6 @@ unmap_all_dpdk(int fd, int access_fd, const struct test_segments *segs)
 	return TEST_SUCCESS;
 }
 
-/* Is [m->va, +len) one of maps[0..n)? */
-static int
-has_map(const struct rte_eal_iommu_map *maps, int n, const struct rte_eal_iommu_map *m)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (maps[i].va == m->va && maps[i].len == m->len)
-			return 1;
-	return 0;
-}
-
 /*
  * A heap shrink freeing many segments in one event: one grace period, and
  * every area the growth added is gone (the allocation may also use free
@@ -119,7 +107,7 @@ heap_shrink(int fd, int access_fd)
 	p = rte_malloc("unmap_batch", GROWTH, 0);
 	ngrown = test_get_maps(&grown);
 	for (i = 0; i < ngrown; i++)
-		added += !has_map(before, nbefore, &grown[i]);
+		added += !test_map_listed(before, nbefore, &grown[i]);
 	graces = eal_iommu_test_grace_periods();
 	rte_free(p);
 	graces = eal_iommu_test_grace_periods() - graces;
@@ -129,7 +117,7 @@ heap_shrink(int fd, int access_fd)
 		ret = TEST_FAILED;
 	}
 	for (i = 0; ret == TEST_SUCCESS && i < ngrown; i++)
-		if (!has_map(before, nbefore, &grown[i]))
+		if (!test_map_listed(before, nbefore, &grown[i]))
 			ret = check_gone(fd, access_fd, grown[i].va, grown[i].len,
 				grown[i].iova);
 	if (ret == TEST_SUCCESS && rte_eal_iommu_maps(NULL, 0) != nbefore) {

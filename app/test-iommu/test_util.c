@@ -85,6 +85,18 @@ test_get_maps(struct rte_eal_iommu_map **maps)
 }
 
 int
+test_map_listed(const struct rte_eal_iommu_map *maps, int n,
+		const struct rte_eal_iommu_map *m)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (maps[i].va == m->va && maps[i].len == m->len)
+			return 1;
+	return 0;
+}
+
+int
 test_kernel_unmap_all(int fd, uint32_t ioas_id, uint64_t *unmapped)
 {
 	struct iommu_ioas_unmap cmd = {

@@ -26,6 +26,10 @@ int test_first_list_window(uint64_t *base, uint64_t *len);
 /* The library's mappings, copied into a malloc'd array; count or -errno. */
 int test_get_maps(struct rte_eal_iommu_map **maps);
 
+/* Is m's area (its va and len) one of maps[0..n)? */
+int test_map_listed(const struct rte_eal_iommu_map *maps, int n,
+		const struct rte_eal_iommu_map *m);
+
 /* rte_eal_iommu_map_dpdk_memory(), keeping its rte_errno in test_map_errno. */
 int test_map_dpdk_memory(void);
 extern int test_map_errno;
