@@ -96,6 +96,17 @@ raw_map_all(int fd, uint32_t ioas, const uint64_t *iovas)
 	return 0;
 }
 
+/* raw_map_all(), its time in *ms. */
+static int
+timed_raw_map(int fd, uint32_t ioas, const uint64_t *iovas, double *ms)
+{
+	double t = test_now_ms();
+	int ret = raw_map_all(fd, ioas, iovas);
+
+	*ms = test_now_ms() - t;
+	return ret;
+}
+
 /* The bare loop: one IOMMU_IOAS_UNMAP per segment. */
 static int
 raw_unmap_all(int fd, uint32_t ioas, const uint64_t *iovas)
@@ -151,22 +162,14 @@ run(int fd, uint32_t ioas, int rounds, const uint64_t *iovas)
 		TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_UNMAP: %s", strerror(-ret));
 
 		/* Odd rounds map the raw side first: neither order is favoured. */
-		if (r % 2 == 1) {
-			t = test_now_ms();
-			ret = raw_map_all(fd, ioas, iovas);
-			raw[r] = test_now_ms() - t;
-			TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_MAP: %s", strerror(-ret));
-		}
+		ret = r % 2 == 1 ? timed_raw_map(fd, ioas, iovas, &raw[r]) : 0;
+		TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_MAP: %s", strerror(-ret));
 		t = test_now_ms();
 		ret = rte_eal_iommu_map_dpdk_memory();
 		plugin[r] = test_now_ms() - t;
 		TEST_ASSERT(ret == 0, "plug-in map: %s", strerror(-ret));
-		if (r % 2 == 0) {
-			t = test_now_ms();
-			ret = raw_map_all(fd, ioas, iovas);
-			raw[r] = test_now_ms() - t;
-			TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_MAP: %s", strerror(-ret));
-		}
+		ret = r % 2 == 0 ? timed_raw_map(fd, ioas, iovas, &raw[r]) : 0;
+		TEST_ASSERT(ret == 0, "raw IOMMU_IOAS_MAP: %s", strerror(-ret));
 		printf("  round %d: map: plug-in %.1f ms, raw loop %.1f ms; unmap: plug-in %.1f ms, raw loop %.1f ms\n",
 			r + 1, plugin[r], raw[r], plugin_down[r], raw_down[r]);
 	}
