@@ -64,6 +64,12 @@ map_len_0(void)
 }
 
 static int
+map_unaligned_length(void)
+{
+	return rte_eal_iommu_dma_map(buf, 100, &iova);
+}
+
+static int
 map_not_in_process(void)
 {
 	return rte_eal_iommu_dma_map(unmapped_va, BUF_LEN, &iova);
@@ -95,6 +101,14 @@ static int
 extmem_not_registered(void)
 {
 	return rte_dev_dma_map(ioas_dev, buf, RTE_BAD_IOVA, BUF_LEN) < 0 ? -rte_errno : 0;
+}
+
+/* Registered external memory, but from the middle of a page. */
+static int
+extmem_unaligned(void)
+{
+	return rte_dev_dma_map(ioas_dev, RTE_PTR_ADD(ext, 64), RTE_BAD_IOVA, 4096) < 0 ?
+		-rte_errno : 0;
 }
 
 static int
@@ -173,6 +187,11 @@ static const struct bad_case cases[] = {
 	  "which is unmapped whole (the VA and length it was mapped with)", unmap_buf, 0 },
 	{ "dma_unmap_dpdk_memory", NULL, unmap_dpdk_memory, -EPERM, NULL, NULL, 0 },
 	{ "dev_dma_map_not_registered", NULL, extmem_not_registered, -EINVAL, NULL, NULL, 0 },
+	{ "dev_dma_map_unaligned", NULL, extmem_unaligned, -EINVAL,
+	  "not page-aligned; map whole pages (align the VA down and the length up to 4096 bytes)",
+	  NULL, 0 },
+	{ "dma_map_unaligned_length", NULL, map_unaligned_length, -EINVAL,
+	  "not page-aligned; map whole pages", NULL, 0 },
 	{ "dev_dma_unmap_twice", ext_map_unmap, ext_unmap, -ENOENT, NULL, NULL, 0 },
 	{ "set_policy_while_mapped", NULL, set_policy_mapped, -EBUSY, NULL, NULL, 0 },
 	{ "policy_parse_unknown", NULL, policy_parse_bad, -EINVAL, NULL, NULL, 0 },

@@ -32,6 +32,15 @@ va_in_process(const void *va, size_t len)
 	return len == 0 || msync((void *)start, (uintptr_t)va + len - start, MS_ASYNC) == 0;
 }
 
+/* The kernel maps whole pages: a partial page would reach its neighbours. */
+static int
+page_aligned(const void *va, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	return (((uintptr_t)va | len) & (page - 1)) == 0;
+}
+
 /* Map at want, or at a kernel-chosen IOVA (*iova) if want is RTE_BAD_IOVA. */
 static int
 map_locked(void *va, size_t len, uint64_t want, enum rte_eal_iommu_owner owner,
@@ -58,7 +67,11 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 	iommu_ioas_lock();
 	ret = !iommu_ioas_is_open_locked() ? -ENODEV :
 		iommu_ioas_require_primary_locked("DMA map");
-	if (ret == 0) {
+	if (ret == 0 && !page_aligned(va, len)) {
+		IOMMU_LOG(ERR, "cannot map VA %p length 0x%zx: not page-aligned; map whole pages (align the VA down and the length up to %ld bytes)",
+			va, len, sysconf(_SC_PAGESIZE));
+		ret = -EINVAL;
+	} else if (ret == 0) {
 		ret = map_locked(va, len, want, owner, iova);
 		if (want == RTE_BAD_IOVA)
 			snprintf(where, sizeof(where), "a kernel-chosen IOVA");

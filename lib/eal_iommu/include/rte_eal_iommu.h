@@ -188,7 +188,8 @@ int rte_eal_iommu_unmap_dpdk_memory(void);
  *   In: the IOVA to use, or RTE_BAD_IOVA to let the kernel choose one
  *   inside the valid ranges. Out: the IOVA.
  * @return
- *   0, -EEXIST if part of the VA range is mapped already, -EFAULT if part
+ *   0, -EINVAL if va or len is not a multiple of the page size (or len
+ *   is 0), -EEXIST if part of the VA range is mapped already, -EFAULT if part
  *   of it is not mapped in this process, -ERANGE if the given IOVA is
  *   outside the valid ranges, or another negative errno.
  */
