@@ -47,6 +47,7 @@ MUTANTS=(
 	"detach_no_reread_retry@lib/eal_iommu/iommu_pci_device.c@s/ < 0 && iommu_ioas_ranges_refresh_locked\(\) < 0\)/ < 0)/@vtd48@vtd48_fault_sweep@fault_sweep_autotest"
 	"silent_range_update_failure@lib/eal_iommu/iommu_ioas.c@s/\t\tIOMMU_LOG\(ERR, \"cannot update the valid IOVA ranges of IOAS %u: out of memory; they stay as they were\",\n\t\t\tiommu_ioas.ioas_id\);\n//@mock@mock_teardown_sweep@teardown_sweep"
 	"init_fails_without_devices@drivers/bus/iommufd/iommufd_bus.c@s/if \(ret < 0 && \(attached > 0 \|\| attach_failed \|\| iommufd_pci_managed_count\(\) > 0\)\)/if (ret < 0)/@mock@mock_pa_no_huge@pa_no_huge_goes_on"
+	"unaligned_map_accepted@lib/eal_iommu/iommu_dma.c@s/\(\(\(uintptr_t\)va \| len\) & \(page - 1\)\)/(((uintptr_t)va | len) \& (page - 1) \& 0)/@mock@mock_bad_input@bad_input_autotest"
 	"map_va_not_checked@lib/eal_iommu/iommu_dma.c@s/if \(!va_in_process\(va, len\)\)/if (0 \&\& !va_in_process(va, len))/@mock@mock_bad_input@bad_input_autotest"
 	"no_aperture_prediction@lib/eal_iommu/iommu_host.c@s/if \(aperture_last != 0 && aperture_last != UINT64_MAX\)/if (0)/@vtd39@vtd39_refuse_va@eal_init_refuses_va"
 	"init_not_failed@drivers/bus/iommufd/iommufd_bus.c@s/if \(iommufd_vfio_mp_fail_init\(\) == 0\) \{/if (0) {/@vtd48@vtd48_memlock_init@memlock_init_fails"
