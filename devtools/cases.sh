@@ -106,6 +106,14 @@ dpdk_pmd_dir()
 	sed -n 's/^#define RTE_EAL_PMD_PATH "\(.*\)"$/\1/p' "$DPDK_PREFIX/include/rte_build_config.h"
 }
 
+# DPDK's own autotests run with the plug-in installed (vm-tests.sh); the
+# sanitizer pass names them from here (test.sh).
+INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest
+	eal_flags_c_opt_autotest eal_flags_main_opt_autotest eal_flags_n_opt_autotest
+	eal_flags_hpet_autotest eal_flags_no_huge_autotest eal_flags_a_opt_autotest
+	eal_flags_b_opt_autotest eal_flags_vdev_opt_autotest eal_flags_r_opt_autotest
+	eal_flags_mem_autotest eal_flags_file_prefix_autotest eal_flags_misc_autotest"
+
 # with_installed COMMAND...: run COMMAND as if the scratch installation
 # were installed into DPDK's PMD directory: in a private mount namespace,
 # $INSTALL_DIR/pmds (DPDK's drivers, and what meson install put there) is

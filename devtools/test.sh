@@ -115,6 +115,28 @@ sanitizer_canary_check()
 	fi
 }
 
+# The sanitizer build installed as install-check.sh installs the plain
+# one (its scratch prefix, and a stand-in PMD directory holding DPDK's
+# drivers and the plug-in; meson install writes into a staging root): the
+# sanitizer pass of the VM tier runs dpdk-test with it (with_installed).
+sanitize_install_check()
+{
+	local dir=$SANITIZE_BUILD_DIR/install-test root pmd_dir
+	root=$dir/root pmd_dir=$(dpdk_pmd_dir)
+	rm -rf "$dir" && mkdir -p "$dir/pmds" && cp -a "$pmd_dir"/. "$dir/pmds/" &&
+		meson install -C "$SANITIZE_BUILD_DIR" --no-rebuild --destdir "$root" &&
+		cp -a "$root/$pmd_dir"/librte_bus_iommufd.so* "$dir/pmds/" &&
+		mv "$root$(meson introspect "$SANITIZE_BUILD_DIR" --buildoptions |
+			/usr/bin/python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')" \
+			"$dir/prefix" || { echo "FAIL sanitize_install: meson install of the sanitizer build failed"; return; }
+	if [ -n "$(find "$dir/prefix" -name libdpdk-iommufd.pc)" ] &&
+	   nm -D "$dir/pmds/librte_bus_iommufd.so" | grep -q ' U __asan_init'; then
+		echo "PASS sanitize_install"
+	else
+		echo "FAIL sanitize_install: no sanitized plug-in or no libdpdk-iommufd.pc in $dir"
+	fi
+}
+
 sanitize_tier()
 {
 	local CASE_WHERE=host-sanitize TEST_APP=$SANITIZE_APP
@@ -123,6 +145,7 @@ sanitize_tier()
 	run_case sanitize_unit "$UNIT_TESTS" "$SANITIZE_APP" --no-huge -m 64 --no-pci \
 		--no-shconf -d "$SANITIZE_PLUGIN" -- $UNIT_TESTS
 	devargs_cases
+	run_case sanitize_install sanitize_install sanitize_install_check
 }
 
 sanitize_vm_cases()
@@ -132,7 +155,8 @@ sanitize_vm_cases()
 		mock_app_buffer mock_xlate_stress mock_telemetry mock_name_first \
 		mock_name_first_bus devargs_conflict_across \
 		devargs_no_such_device devargs_two_owners mock_policy_pa mock_policy_window \
-		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch ;;
+		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch
+		for t in $INSTALLED_STOCK_TESTS; do echo installed_${t}_va; done ;;
 	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_pci_payload \
 		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map \
 		vtd48_gate_first vtd48_stress vtd48_fault_sweep vtd48_bad_input \
@@ -153,11 +177,12 @@ vm_tier()
 			echo "FAIL $p/vm: exit code $rc without a failed test"
 		fi
 	done
-	# The cases that run only this project's binaries (the stock tools
-	# are not built with the sanitizers), with the sanitizer build. No
-	# multi-process case: a secondary must map the primary's addresses,
-	# which ASan's own mappings take by chance; none at a fixed address
-	# below ASan's shadow (--base-virtaddr).
+	# Cases with the sanitizer build (the stock tools, not built with the
+	# sanitizers, run with their runtimes preloaded; see vm-tests.sh). No
+	# multi-process case of this project's: a secondary must map the
+	# primary's addresses, which ASan's own mappings take by chance
+	# (dpdk-test's run above ASan's shadow, vm-tests.sh's STOCK_EAL);
+	# none at a fixed address below ASan's shadow (--base-virtaddr).
 	for p in mock vtd48; do
 		log "VM tier: profile $p, sanitizer build"
 		out=$(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)" \
