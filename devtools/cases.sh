@@ -106,6 +106,20 @@ dpdk_pmd_dir()
 	sed -n 's/^#define RTE_EAL_PMD_PATH "\(.*\)"$/\1/p' "$DPDK_PREFIX/include/rte_build_config.h"
 }
 
+# pmd_standin DIR: DIR becomes a copy of DPDK's PMD directory (a copy, not
+# links: DPDK's lib/ links its drivers into it), for with_installed.
+pmd_standin()
+{
+	mkdir -p "$1" && cp -a "$(dpdk_pmd_dir)"/. "$1/"
+}
+
+# meson_option BUILD_DIR NAME: the value of a build option.
+meson_option()
+{
+	meson introspect "$1" --buildoptions | /usr/bin/python3 -c \
+		'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == sys.argv[1]))' "$2"
+}
+
 # DPDK's own autotests run with the plug-in installed (vm-tests.sh); the
 # sanitizer pass names them from here (test.sh).
 INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest

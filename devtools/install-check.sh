@@ -25,9 +25,7 @@ result()
 
 [ -n "$pmd_dir" ] && [ -d "$pmd_dir" ] || die "no PMD directory in DPDK's rte_build_config.h"
 rm -rf "$INSTALL_DIR"
-mkdir -p "$INSTALL_DIR/pmds"
-# A copy, not links: DPDK's lib/ links its drivers into the PMD directory.
-cp -a "$pmd_dir"/. "$INSTALL_DIR/pmds/"
+pmd_standin "$INSTALL_DIR/pmds" || die "cannot copy $pmd_dir"
 
 meson setup "$build" "$REPO_DIR" --prefix="$prefix" -Dtests=false \
 	-Dkernel_headers="$KERNEL_HEADERS" || die "meson setup failed"
@@ -44,8 +42,7 @@ result $? install_pmd_dir "librte_bus_iommufd.so not installed into $pmd_dir alo
 
 # Library, headers and pkg-config files under the prefix; the plug-in finds
 # the library through its run path.
-libdir=$(cd "$build" && meson introspect --buildoptions |
-	/usr/bin/python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "libdir"))')
+libdir=$(meson_option "$build" libdir)
 missing=
 for f in "$libdir/librte_eal_iommu.so" "$libdir/librte_eal_iommu.a" \
 	"$libdir/librte_bus_iommufd.a" "$libdir/pkgconfig/libdpdk-iommufd.pc" \

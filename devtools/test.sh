@@ -121,14 +121,13 @@ sanitizer_canary_check()
 # sanitizer pass of the VM tier runs dpdk-test with it (with_installed).
 sanitize_install_check()
 {
-	local dir=$SANITIZE_BUILD_DIR/install-test root pmd_dir
-	root=$dir/root pmd_dir=$(dpdk_pmd_dir)
-	rm -rf "$dir" && mkdir -p "$dir/pmds" && cp -a "$pmd_dir"/. "$dir/pmds/" &&
+	local dir=$SANITIZE_BUILD_DIR/install-test root=$SANITIZE_BUILD_DIR/install-test/root
+
+	rm -rf "$dir" && pmd_standin "$dir/pmds" &&
 		meson install -C "$SANITIZE_BUILD_DIR" --no-rebuild --destdir "$root" &&
-		cp -a "$root/$pmd_dir"/librte_bus_iommufd.so* "$dir/pmds/" &&
-		mv "$root$(meson introspect "$SANITIZE_BUILD_DIR" --buildoptions |
-			/usr/bin/python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')" \
-			"$dir/prefix" || { echo "FAIL sanitize_install: meson install of the sanitizer build failed"; return; }
+		cp -a "$root/$(dpdk_pmd_dir)"/librte_bus_iommufd.so* "$dir/pmds/" &&
+		mv "$root$(meson_option "$SANITIZE_BUILD_DIR" prefix)" "$dir/prefix" ||
+		{ echo "FAIL sanitize_install: meson install of the sanitizer build failed"; return; }
 	if [ -n "$(find "$dir/prefix" -name libdpdk-iommufd.pc)" ] &&
 	   nm -D "$dir/pmds/librte_bus_iommufd.so" | grep -q ' U __asan_init'; then
 		echo "PASS sanitize_install"
