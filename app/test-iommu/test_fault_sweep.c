@@ -41,6 +41,7 @@
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
@@ -274,13 +275,79 @@ ext_undo(void)
 		rte_dev_dma_unmap(ioas_dev, buf, FIXED_IOVA, BUF_LEN);
 }
 
-/* Memory DPDK adds (heap growth): a failure refuses it or is recorded. */
+/*
+ * Memory DPDK adds (heap growth): a failure refuses it or is recorded.
+ * Every page a growth adds is an area of its own and so more failure
+ * points (the same ones, for the next page): the heap's free space is
+ * taken first (heap_fill()), so that GROW_LEN grows it by a few pages:
+ * the first, a middle and the last fail, and the sweep stays short.
+ */
+#define GROW_LEN (UINT64_C(4) << 20)
+#define FILL_MAX 256
+
+static void *fill[FILL_MAX];
+static unsigned int nfill;
+
+static void
+heap_unfill(void)
+{
+	while (nfill > 0)
+		rte_free(fill[--nfill]);
+}
+
+/* The heap of every socket left with no free element of GROW_LEN. */
+static int
+heap_fill(void)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int i;
+	int socket;
+	void *p;
+
+	for (i = 0; i < rte_socket_count(); i++) {
+		socket = rte_socket_id_by_idx(i);
+		while (rte_malloc_get_socket_stats(socket, &st) == 0 &&
+		       st.greatest_free_size >= GROW_LEN) {
+			/* Less than the element: its header and trailer fit. */
+			p = nfill < FILL_MAX ? rte_malloc_socket("fault_sweep_fill",
+				st.greatest_free_size - 4096, 0, socket) : NULL;
+			if (p == NULL) {
+				printf("heap growth: cannot take the heap's free space\n");
+				heap_unfill();
+				return -ENOMEM;
+			}
+			fill[nfill++] = p;
+		}
+	}
+	return 0;
+}
+
+static uint64_t
+heap_total(void)
+{
+	struct rte_malloc_socket_stats st;
+	uint64_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &st) == 0)
+			total += st.heap_totalsz_bytes;
+	return total;
+}
+
 static int
 hot_add(void)
 {
-	grown = rte_malloc("fault_sweep", 64 << 20, 0);
+	uint64_t before = heap_total();
+
+	grown = rte_malloc("fault_sweep", GROW_LEN, 0);
 	if (grown == NULL)
 		return -ENOMEM;
+	if (heap_total() <= before) {
+		printf("heap growth: %" PRIu64 " bytes allocated without growing the heap\n",
+			GROW_LEN);
+		return -EAGAIN;
+	}
 	return rte_eal_iommu_check() == 0 ? 0 : -EIO;
 }
 
@@ -289,6 +356,7 @@ hot_add_undo(void)
 {
 	rte_free(grown);
 	grown = NULL;
+	heap_unfill();
 }
 
 /*
@@ -304,7 +372,9 @@ hot_free_prepare(void)
 	struct rte_eal_iommu_map *before = NULL, *after = NULL;
 	int nbefore = test_get_maps(&before), nafter, i, ret;
 
-	ret = hot_add();
+	ret = heap_fill();
+	if (ret == 0)
+		ret = hot_add();
 	nafter = test_get_maps(&after);
 	free(grown_maps);
 	grown_maps = calloc(nafter > 0 ? nafter : 1, sizeof(*grown_maps));
@@ -360,13 +430,15 @@ hot_free_undo(void)
 {
 	void *p;
 
-	hot_add_undo();
-	p = rte_malloc("fault_sweep", 64 << 20, 0);
-	if (p == NULL || rte_eal_iommu_check() != 0) {
+	rte_free(grown);
+	grown = NULL;
+	p = nfill > 0 ? rte_malloc("fault_sweep", GROW_LEN, 0) : NULL;
+	if (nfill > 0 && (p == NULL || rte_eal_iommu_check() != 0)) {
 		printf("heap shrink: memory grown again at the freed VAs is not all DMA-able\n");
 		total_leaks++;
 	}
 	rte_free(p);
+	heap_unfill();
 }
 
 /* A NIC on the PCI bus, hot-detached and hot-attached with its PMD. */
@@ -474,7 +546,7 @@ test_fault_sweep(void)
 		{ "app_buffer_map", NULL, app_map, app_mapped, app_undo, 0, 0 },
 		{ "app_buffer_unmap", app_map, app_unmap, app_unmapped, app_undo, 0, 0 },
 		{ "extmem_dma_map", NULL, ext_map, ext_mapped, ext_undo, 0, FIXED_IOVA },
-		{ "hot_add", NULL, hot_add, NULL, hot_add_undo, 1, 0 },
+		{ "hot_add", heap_fill, hot_add, NULL, hot_add_undo, 1, 0 },
 		{ "hot_free", hot_free_prepare, hot_free, hot_free_done, hot_free_undo, 1, 0 },
 		{ "cdev_attach", NULL, attach, NULL, detach_undo, 0, 0 },
 		{ "cdev_detach", attach, detach, NULL, detach_undo, 0, 0 },
