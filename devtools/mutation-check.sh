@@ -62,6 +62,7 @@ MUTANTS=(
 )
 
 MUTANT_DIR=$CACHE_DIR/mutants
+WORK=$MUTANT_DIR/work
 mkdir -p "$MUTANT_DIR"
 
 # Copy the working tree (tracked and untracked, not ignored) to $1.
@@ -74,31 +75,57 @@ copy_tree()
 		tar -cf - -T -) | tar -C "$1" -xf -
 }
 
-# mutate NAME FILE SUBST: build mutant NAME into $MUTANT_DIR/NAME/build.
-# The build is kept between runs: the copy keeps the sources' times, so
-# ninja rebuilds what changed since, and always the mutated file (written
-# now). A mutation not rebuilt could only make the mutant survive (FAIL).
+# One copy of the source ($WORK/src) and one build of it for all mutants:
+# a mutant is its file changed there and rebuilt (ninja rebuilds what
+# depends on it), then its build copied to $MUTANT_DIR/NAME/build and the
+# file restored. The build is kept between runs. Invariant: a file whose
+# content may differ from what its objects were built from is newer than
+# them. The copy keeps the sources' times (what changed since is newer);
+# every file a mutant changes is touched once per run, in case a run
+# stopped before restoring it; a file is mutated and restored with the
+# time of now. A mutation not rebuilt could only make the mutant survive
+# (FAIL).
+prepare_work()
+{
+	local deps="$DPDK_PREFIX $KERNEL_HEADERS $PROJECT_MESON_OPTS" m file
+	[ "$(cat "$WORK/deps" 2>/dev/null)" = "$deps" ] || rm -rf "$WORK/build"
+	copy_tree "$WORK/src"
+	for m in "${MUTANTS[@]}"; do
+		IFS='@' read -r _ file _ <<<"$m"
+		touch "$WORK/src/$file"
+	done
+	: > "$WORK/build.log"
+	if { [ ! -f "$WORK/build/build.ninja" ] &&
+	     ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$WORK/build" "$WORK/src" \
+			-Dkernel_headers="$KERNEL_HEADERS" $PROJECT_MESON_OPTS >> "$WORK/build.log" 2>&1; } ||
+	   ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$WORK/build" >> "$WORK/build.log" 2>&1; then
+		echo "FAIL mutants/build: the unmutated source does not build (log: $WORK/build.log)"
+		rm -rf "$WORK/build"
+		exit 1
+	fi
+	echo "$deps" > "$WORK/deps"
+}
+
+# build_mutant NAME FILE SUBST: build mutant NAME into $MUTANT_DIR/NAME/build.
 build_mutant()
 {
-	local name=$1 file=$2 subst=$3 dir=$MUTANT_DIR/$1
-	local deps="$DPDK_PREFIX $KERNEL_HEADERS $PROJECT_MESON_OPTS"
-	[ "$(cat "$dir/deps" 2>/dev/null)" = "$deps" ] || rm -rf "$dir/build"
-	copy_tree "$dir/src"
-	perl -0pi -e "$subst" "$dir/src/$file"
-	if cmp -s "$REPO_DIR/$file" "$dir/src/$file"; then
+	local name=$1 file=$2 subst=$3 dir=$MUTANT_DIR/$1 ret=0
+
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	perl -0pi -e "$subst" "$WORK/src/$file"
+	if cmp -s "$REPO_DIR/$file" "$WORK/src/$file"; then
 		echo "FAIL mutants/$name: the substitution no longer matches $file"
 		return 1
 	fi
-	: > "$dir/build.log"
-	if { [ ! -f "$dir/build/build.ninja" ] &&
-	     ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig meson setup "$dir/build" "$dir/src" \
-			-Dkernel_headers="$KERNEL_HEADERS" $PROJECT_MESON_OPTS >> "$dir/build.log" 2>&1; } ||
-	   ! PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$dir/build" >> "$dir/build.log" 2>&1; then
+	if PKG_CONFIG_PATH=$DPDK_PREFIX/lib/pkgconfig ninja -C "$WORK/build" > "$dir/build.log" 2>&1; then
+		cp -a "$WORK/build" "$dir/build"
+	else
 		echo "FAIL mutants/$name: does not build (log: $dir/build.log)"
-		rm -rf "$dir/build"
-		return 1
+		ret=1
 	fi
-	echo "$deps" > "$dir/deps"
+	cp "$REPO_DIR/$file" "$WORK/src/$file"
+	return $ret
 }
 
 # Run a host mutant's test (the host unit run).
@@ -129,6 +156,7 @@ report()
 # Build every mutant (arguments, if any, name the ones to run); host ones
 # run at once, the VM ones after, one VM boot per profile for all of its.
 declare -A vm_jobs tests
+prepare_work
 for m in "${MUTANTS[@]}"; do
 	IFS='@' read -r name file subst profile vmcase test <<<"$m"
 	[ $# = 0 ] || grep -qw -- "$name" <<<"$*" || continue
