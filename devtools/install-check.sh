@@ -49,7 +49,7 @@ for f in "$libdir/librte_eal_iommu.so" "$libdir/librte_eal_iommu.a" \
 	include/rte_eal_iommu.h include/rte_eal_iommu_lookup.h; do
 	[ -e "$prefix/$f" ] || missing+=" $f"
 done
-readelf -d "$plugin" | grep -q "R.*PATH.*\[$prefix/$libdir\]" || missing+=" (run path of the plug-in)"
+readelf -d "$plugin" | grep "R.*PATH.*\[$prefix/$libdir\]" > /dev/null || missing+=" (run path of the plug-in)"
 [ -z "$missing" ]
 result $? install_layout "missing under $prefix:$missing"
 

@@ -129,7 +129,7 @@ sanitize_install_check()
 		mv "$root$(meson_option "$SANITIZE_BUILD_DIR" prefix)" "$dir/prefix" ||
 		{ echo "FAIL sanitize_install: meson install of the sanitizer build failed"; return; }
 	if [ -n "$(find "$dir/prefix" -name libdpdk-iommufd.pc)" ] &&
-	   nm -D "$dir/pmds/librte_bus_iommufd.so" | grep -q ' U __asan_init'; then
+	   nm -D "$dir/pmds/librte_bus_iommufd.so" | grep ' U __asan_init' > /dev/null; then
 		echo "PASS sanitize_install"
 	else
 		echo "FAIL sanitize_install: no sanitized plug-in or no libdpdk-iommufd.pc in $dir"

@@ -245,7 +245,7 @@ init_fails()
 		return
 	fi
 	for w in "${WANT[@]}" "rte_eal_init() fails"; do
-		if ! grep -E '^(IOMMUFD_BUS|EAL_IOMMU): ' <<<"$out" | grep -qF -- "$w"; then
+		if ! grep -E '^(IOMMUFD_BUS|EAL_IOMMU): ' <<<"$out" | grep -F -- "$w" > /dev/null; then
 			echo "FAIL $name: no plug-in message '$w'"
 			return
 		fi
