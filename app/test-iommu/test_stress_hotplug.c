@@ -75,6 +75,12 @@ attach_loop(void *arg)
 			break;
 		}
 		attaches++;
+		/*
+		 * Devices come and go at a human pace: without a pause this
+		 * loop takes the IOAS lock (not fair) again at once, and the
+		 * memory events of the heap growth wait for minutes under TCG.
+		 */
+		rte_delay_us_sleep(1000);
 	}
 	return 0;
 }
