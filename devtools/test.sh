@@ -154,12 +154,13 @@ sanitize_vm_cases()
 		mock_app_buffer mock_xlate_stress mock_telemetry mock_name_first \
 		mock_name_first_bus devargs_conflict_across \
 		devargs_no_such_device devargs_two_owners mock_policy_pa mock_policy_window \
-		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch
-		for t in $INSTALLED_STOCK_TESTS; do echo installed_${t}_va; done ;;
+		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch \
+		mock_mp_va mock_mp_legacy mock_mp_window mock_mp_devargs
+		for t in $INSTALLED_STOCK_TESTS; do echo installed_${t}_va installed_${t}_pa; done ;;
 	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_pci_payload \
 		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map \
 		vtd48_gate_first vtd48_stress vtd48_fault_sweep vtd48_bad_input \
-		vtd48_testpmd vtd48_testpmd_hotplug ;;
+		vtd48_testpmd vtd48_testpmd_hotplug vtd48_pci_mp ;;
 	esac
 }
 
@@ -177,11 +178,8 @@ vm_tier()
 		fi
 	done
 	# Cases with the sanitizer build (the stock tools, not built with the
-	# sanitizers, run with their runtimes preloaded; see vm-tests.sh). No
-	# multi-process case of this project's: a secondary must map the
-	# primary's addresses, which ASan's own mappings take by chance
-	# (dpdk-test's run above ASan's shadow, vm-tests.sh's STOCK_EAL);
-	# none at a fixed address below ASan's shadow (--base-virtaddr).
+	# sanitizers, run with their runtimes preloaded; primaries put DPDK
+	# memory above ASan's shadow for their secondaries: see vm-tests.sh).
 	for p in mock vtd48; do
 		log "VM tier: profile $p, sanitizer build"
 		out=$(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)" \

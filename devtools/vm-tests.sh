@@ -14,15 +14,18 @@ CASE_WHERE=${1:?profile}
 # report aborts the process and fails its case (run_case).
 # DPDK's stock tools are not instrumented: they run with the sanitizers'
 # runtimes preloaded (STOCK_ENV), which then check the plug-in they load;
-# leaks are checked in this project's binaries only.
-STOCK_ENV=() STOCK_EAL=()
+# leaks are checked in this project's binaries only. A secondary maps the
+# primary's addresses, which ASan's own mappings or the randomly placed
+# libraries could take by chance: every primary there (of dpdk-test's and
+# of this project's) puts DPDK memory above ASan's shadow (SANITIZE_EAL).
+STOCK_ENV=() SANITIZE_EAL=()
 if [ "${IOMMU_TEST_SANITIZE:-0}" = 1 ]; then
 	CASE_WHERE+=-sanitize
 	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 	STOCK_ENV=(env ASAN_OPTIONS=detect_leaks=0
 		LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)")
 	# 32 TiB: above ASan's high shadow, below its allocator (x86_64).
-	STOCK_EAL=(--base-virtaddr=0x200000000000)
+	SANITIZE_EAL=(--base-virtaddr=0x200000000000)
 fi
 . "$DEVTOOLS_DIR/cases.sh"
 mkdir -p "$CASE_LOG_DIR"
@@ -399,7 +402,7 @@ mp_check()
 {
 	local policy=$1 map=$VM_OUT/mp-$1.map
 	shift
-	serve_start mp$policy IOMMU_TEST_MAP_FILE=$map "$TEST_APP" "${EAL[@]}" "$@" ||
+	serve_start mp$policy IOMMU_TEST_MAP_FILE=$map "$TEST_APP" "${EAL[@]}" "${SANITIZE_EAL[@]}" "$@" ||
 		{ echo "FAIL mp_secondary_autotest: no primary"; return 1; }
 	IOMMU_TEST_MAP_FILE=$map "$TEST_APP" -l 1 --no-pci --proc-type=secondary \
 		--file-prefix=mp$policy -d "$PLUGIN" -- mp_secondary_autotest
@@ -421,16 +424,14 @@ STOCK_TESTS="memory_autotest memzone_autotest malloc_autotest mempool_autotest m
 # the plug-in's or a device's), eal_flags_b_opt_autotest must fail exactly
 # there. The NICs stay with their kernel driver: no child may take them.
 # Under the sanitizers, the installation is the sanitizer build's
-# (test.sh) and DPDK memory starts above ASan's shadow (STOCK_EAL): a
-# secondary maps the primary's addresses, which ASan's own mappings or
-# the randomly placed libraries could otherwise take by chance.
+# (test.sh) and DPDK memory starts above ASan's shadow (SANITIZE_EAL).
 stock_test()
 {
 	local mode=$1 policy=$2 t=$3 out rc children load=(-d "$PLUGIN") run=("${STOCK_ENV[@]}")
 	shift 3
 	[ $mode = installed ] && load=() run=(with_installed "${STOCK_ENV[@]}")
 	out=$(DPDK_TEST=$t "${run[@]}" "$DPDK_PREFIX/bin/dpdk-test" -l 0-1 --no-pci \
-		--file-prefix=stock$mode "${STOCK_EAL[@]}" "${load[@]}" "$@" 2>&1)
+		--file-prefix=stock$mode "${SANITIZE_EAL[@]}" "${load[@]}" "$@" 2>&1)
 	rc=$?
 	echo "$out"
 	# Processes that got past EAL's option parsing and loaded the plug-in.
@@ -478,7 +479,7 @@ stock_tests()
 mp_devargs_check()
 {
 	local map=$VM_OUT/mp-devargs.map out rc policy
-	serve_start mpdevargs IOMMU_TEST_MAP_FILE=$map "$TEST_APP" "${EAL[@]}" ||
+	serve_start mpdevargs IOMMU_TEST_MAP_FILE=$map "$TEST_APP" "${EAL[@]}" "${SANITIZE_EAL[@]}" ||
 		{ echo "FAIL secondary_devargs: no primary"; return 1; }
 	for policy in va window; do
 		out=$(IOMMU_TEST_MAP_FILE=$map "$TEST_APP" -l 1 --no-pci --proc-type=secondary \
@@ -640,7 +641,7 @@ pci_narrow_check()
 pci_mp_check()
 {
 	local out
-	serve_start pcimp IOMMU_TEST_SERVE_PORTS=1 "$TEST_APP" "${PCI_EAL[@]}" \
+	serve_start pcimp IOMMU_TEST_SERVE_PORTS=1 "$TEST_APP" "${PCI_EAL[@]}" "${SANITIZE_EAL[@]}" \
 		-a $NIC0 -a $NIC1 || { echo "FAIL ethdev_secondary_payload_autotest: no primary"; return 1; }
 	out=$("$TEST_APP" -l 1 --proc-type=secondary --file-prefix=pcimp -d "$PLUGIN" \
 		--log-level=lib.eal_iommu:debug -a $NIC0 -a $NIC1 -- ethdev_secondary_payload_autotest 2>&1)
