@@ -19,6 +19,7 @@ run_case()
 {
 	local name=$1 expected=$2 log rc t line seen
 	shift 2
+	CASES_DEFINED+=" $name"
 	if [ -n "${IOMMU_TEST_CASES:-}" ] && ! grep -qw -- "$name" <<<"$IOMMU_TEST_CASES"; then
 		return 0
 	fi
@@ -49,6 +50,20 @@ run_case()
 		echo "--- $name: $* (log: $log)"
 		tail -n 60 "$log" | sed 's/^/    /'
 	fi
+}
+
+# Every name in IOMMU_TEST_CASES must be a case run_case was given: a
+# misspelt or dropped one would otherwise run nothing, and pass.
+CASES_DEFINED=""
+cases_selection_check()
+{
+	local n
+	for n in ${IOMMU_TEST_CASES:-}; do
+		if ! grep -qw -- "$n" <<<"$CASES_DEFINED"; then
+			echo "FAIL $CASE_WHERE/$n: no such case (IOMMU_TEST_CASES)"
+			case_failures=$((case_failures + 1))
+		fi
+	done
 }
 
 # expect_init_failure NAME MESSAGE COMMAND...: COMMAND must stop in
@@ -121,12 +136,19 @@ meson_option()
 }
 
 # DPDK's own autotests run with the plug-in installed (vm-tests.sh); the
-# sanitizer pass names them from here (test.sh).
-INSTALLED_STOCK_TESTS="memory_autotest multiprocess_autotest
+# sanitizer pass names them from here (test.sh). INSTALLED_POLICY_TESTS,
+# under every policy and with the sanitizers: those whose children take
+# the plug-in down other paths (memory modes, processes, devargs). The
+# others vary only EAL options the plug-in takes no part in (lcores, the
+# main lcore, memory channels and ranks, HPET): they run once, under the
+# default policy.
+INSTALLED_POLICY_TESTS="memory_autotest multiprocess_autotest
+	eal_flags_no_huge_autotest eal_flags_a_opt_autotest eal_flags_b_opt_autotest
+	eal_flags_vdev_opt_autotest eal_flags_mem_autotest eal_flags_file_prefix_autotest
+	eal_flags_misc_autotest"
+INSTALLED_STOCK_TESTS="$INSTALLED_POLICY_TESTS
 	eal_flags_c_opt_autotest eal_flags_main_opt_autotest eal_flags_n_opt_autotest
-	eal_flags_hpet_autotest eal_flags_no_huge_autotest eal_flags_a_opt_autotest
-	eal_flags_b_opt_autotest eal_flags_vdev_opt_autotest eal_flags_r_opt_autotest
-	eal_flags_mem_autotest eal_flags_file_prefix_autotest eal_flags_misc_autotest"
+	eal_flags_hpet_autotest eal_flags_r_opt_autotest"
 
 # with_installed COMMAND...: run COMMAND as if the scratch installation
 # were installed into DPDK's PMD directory: in a private mount namespace,

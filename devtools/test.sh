@@ -156,7 +156,7 @@ sanitize_vm_cases()
 		devargs_no_such_device devargs_two_owners mock_policy_pa mock_policy_window \
 		mock_fault_sweep mock_bad_input mock_startup_sweep mock_teardown_sweep mock_unmap_batch \
 		mock_mp_va mock_mp_legacy mock_mp_window mock_mp_devargs
-		for t in $INSTALLED_STOCK_TESTS; do echo installed_${t}_va installed_${t}_pa; done ;;
+		for t in $INSTALLED_POLICY_TESTS; do echo installed_${t}_va installed_${t}_pa; done ;;
 	vtd48) echo vtd48_cdev vtd48_auto vtd48_fd_order vtd48_pci_payload \
 		vtd48_pci_failsafe vtd48_cdev_owner vtd48_pci_narrow vtd48_pci_dma_map \
 		vtd48_gate_first vtd48_stress vtd48_fault_sweep vtd48_bad_input \

@@ -419,7 +419,8 @@ STOCK_TESTS="memory_autotest memzone_autotest malloc_autotest mempool_autotest m
 # MODE installed: the plug-in installed into DPDK's PMD directory
 # (with_installed) and no -d, so the child processes the tests start load
 # it as well, with the parent's devargs if any; the default policy needs
-# none (the tests: INSTALLED_STOCK_TESTS, cases.sh). EAL refuses -a with
+# none (the tests: INSTALLED_STOCK_TESTS, cases.sh; under another policy
+# INSTALLED_POLICY_TESTS). EAL refuses -a with
 # -b, and dpdk-test gives children the parent's -a: with devargs (any -a,
 # the plug-in's or a device's), eal_flags_b_opt_autotest must fail exactly
 # there. The NICs stay with their kernel driver: no child may take them.
@@ -468,7 +469,10 @@ stock_tests()
 {
 	local mode=$1 policy=$2 t tests=$STOCK_TESTS
 	shift 2
-	[ $mode = installed ] && tests=$INSTALLED_STOCK_TESTS
+	if [ $mode = installed ]; then
+		tests=$INSTALLED_STOCK_TESTS
+		[ $policy = va ] || tests=$INSTALLED_POLICY_TESTS
+	fi
 	for t in $tests; do
 		run_case "${mode/plugin/stock}_${t}_$policy" "$t@$policy" stock_test "$mode" "$policy" "$t" "$@"
 	done
@@ -826,4 +830,5 @@ vtd39)
 	exit 1
 	;;
 esac
+cases_selection_check
 [ $case_failures = 0 ]
