@@ -32,12 +32,13 @@ mkdir -p "$CASE_LOG_DIR"
 
 profile=${1:?profile}
 NIC0=0000:00:10.0
-EAL=(-l 0-1 --no-pci -m 64 --file-prefix=vmtest -d "$PLUGIN"
+EAL_NO_MEM=(-l 0-1 --no-pci --file-prefix=vmtest -d "$PLUGIN"
 	--log-level=lib.eal_iommu:debug)
+EAL=("${EAL_NO_MEM[@]}" -m 64)
 # Fault sweeps: each DPDK memory segment is an area of its own, and so the
 # same failure points again (mapping it; a domain filled with it on each
 # attach): 4 segments fail the first, a middle and the last, as 32 would.
-SWEEP_EAL=("${EAL[@]/#64/8}") # EAL, with -m 8
+SWEEP_EAL=("${EAL_NO_MEM[@]}" -m 8)
 
 NIC1=0000:00:11.0
 
@@ -599,8 +600,9 @@ testpmd_hotplug_check()
 }
 
 # The NICs through the PCI bus and its stock PMD, in dpdk-test-iommu.
-PCI_EAL=(-l 0-1 -m 64 -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
-PCI_SWEEP_EAL=("${PCI_EAL[@]/#64/8}") # with -m 8, as SWEEP_EAL
+PCI_EAL_NO_MEM=(-l 0-1 -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
+PCI_EAL=("${PCI_EAL_NO_MEM[@]}" -m 64)
+PCI_SWEEP_EAL=("${PCI_EAL_NO_MEM[@]}" -m 8) # as SWEEP_EAL
 
 # A NIC given with attach= (the application's, through its cdev) and also
 # allowed on the PCI bus: no PMD gets it, with a clear message, and the

@@ -432,12 +432,14 @@ hot_free_undo(void)
 
 	rte_free(grown);
 	grown = NULL;
-	p = nfill > 0 ? rte_malloc("fault_sweep", GROW_LEN, 0) : NULL;
-	if (nfill > 0 && (p == NULL || rte_eal_iommu_check() != 0)) {
-		printf("heap shrink: memory grown again at the freed VAs is not all DMA-able\n");
-		total_leaks++;
+	if (nfill > 0) {
+		p = rte_malloc("fault_sweep", GROW_LEN, 0);
+		if (p == NULL || rte_eal_iommu_check() != 0) {
+			printf("heap shrink: memory grown again at the freed VAs is not all DMA-able\n");
+			total_leaks++;
+		}
+		rte_free(p);
 	}
-	rte_free(p);
 	heap_unfill();
 }
 
