@@ -7,6 +7,8 @@
 #   dpdk      DPDK built from Debian's `dpdk` source package, cached
 #   kernel    the test-VM kernel from Debian's `linux` source package, cached
 #   project   this project, built with meson against the cached DPDK
+#   debian_dpdk  Debian's binary DPDK packages of other 22.11 releases,
+#             unpacked into the cache (the VM tier runs the plug-in on them)
 #   sanitize  the same with ASan and UBSan (not by default: test.sh asks)
 # With no argument every step but sanitize runs. A second run takes seconds.
 set -euo pipefail
@@ -15,7 +17,7 @@ set -euo pipefail
 
 PACKAGES="build-essential g++ flex bison bc cpio libelf-dev libssl-dev dpkg-dev xz-utils
 	meson ninja-build python3-pyelftools libnuma-dev pkg-config
-	qemu-system-x86 pciutils python3-sphinx"
+	qemu-system-x86 pciutils python3-sphinx libbsd0 libfdt1"
 
 SRC_LIST=/etc/apt/sources.list.d/dpdk-iommufd-src.sources
 
@@ -194,6 +196,39 @@ step_kernel()
 	prune_cache "$CACHE_DIR/linux-$KERNEL_VERSION-" "$KERNEL_DIR"
 }
 
+# Debian's DPDK packages at each of DEBIAN_DPDK_VERSIONS (paths.sh):
+# downloaded (apt-get download of the exact versions) and unpacked with
+# dpkg -x, never installed: the libraries live in the cache only.
+step_debian_dpdk()
+{
+	local v dir p pkgs
+	for v in $DEBIAN_DPDK_VERSIONS; do
+		dir=$(debian_dpdk_dir "$v")
+		if [ -f "$dir/.unpacked" ]; then
+			log "debian_dpdk: $v cached in $dir"
+			continue
+		fi
+		pkgs=""
+		for p in $DEBIAN_DPDK_PACKAGES; do
+			pkgs="$pkgs $p=$v"
+		done
+		apt-cache show librte-eal23="$v" > /dev/null 2>&1 || { apt_updated=0; apt_update; }
+		apt-cache show librte-eal23="$v" > /dev/null 2>&1 ||
+			die "apt knows no librte-eal23=$v: is this machine's suite (and its security updates) in its apt sources?"
+		rm -rf "$dir" "$dir.debs"
+		mkdir -p "$dir.debs"
+		log "debian_dpdk: downloading Debian's DPDK $v packages"
+		(cd "$dir.debs" && run_logged "$CACHE_DIR/debian-dpdk-download.log" \
+			apt-get download $pkgs)
+		for p in "$dir.debs"/*.deb; do
+			dpkg -x "$p" "$dir"
+		done
+		rm -rf "$dir.debs"
+		touch "$dir/.unpacked"
+		log "debian_dpdk: $v unpacked into $dir"
+	done
+}
+
 # Remove cached builds of $1 (a path prefix) other than $2: superseded configs.
 prune_cache()
 {
@@ -244,14 +279,14 @@ step_sanitize()
 main()
 {
 	local steps="$*"
-	[ -n "$steps" ] || steps="packages sources dpdk kernel project"
+	[ -n "$steps" ] || steps="packages sources dpdk kernel project debian_dpdk"
 	mkdir -p "$CACHE_DIR"
 	path_is_private "$CACHE_DIR" ||
 		die "cache $CACHE_DIR is below a world-writable directory, where EAL refuses to load drivers: set DPDK_IOMMUFD_CACHE to a private directory"
 	for s in $steps; do
 		case "$s" in
-		packages|sources|dpdk|kernel|project|sanitize) "step_$s" ;;
-		*) die "unknown step '$s' (packages sources dpdk kernel project sanitize)" ;;
+		packages|sources|dpdk|kernel|project|debian_dpdk|sanitize) "step_$s" ;;
+		*) die "unknown step '$s' (packages sources dpdk kernel project debian_dpdk sanitize)" ;;
 		esac
 	done
 }

@@ -88,6 +88,24 @@ expect_init_failure()
 	fi
 }
 
+# expect_success NAME MESSAGE COMMAND...: COMMAND must exit 0 and print
+# MESSAGE (a fixed string) on a plug-in log line.
+expect_success()
+{
+	local name=$1 msg=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc != 0 ]; then
+		echo "FAIL $name: exit code $rc"
+	elif ! grep -E '^(IOMMUFD_BUS|EAL_IOMMU): ' <<<"$out" | grep -qF -- "$msg"; then
+		echo "FAIL $name: no plug-in message '$msg'"
+	else
+		echo "PASS $name"
+	fi
+}
+
 # devargs_case NAME MESSAGE DEVARGS...: EAL with the plug-in and each
 # DEVARGS as an -a option must refuse to start, saying MESSAGE.
 devargs_case()

@@ -13,6 +13,9 @@ set -uo pipefail
 
 # name @ file @ perl substitution @ profile @ VM case @ test that must fail
 MUTANTS=(
+	"forked_child_closes_ioas@lib/eal_iommu/iommu_lifecycle.c@s/if \(forked\) \{/if (0 \&\& forked) {/@mock@mock_fork@fork_child_autotest"
+	"secondary_gets_eal_container@drivers/bus/iommufd/iommufd_compat_vfio_mp.c@s/fd = open\(VFIO_CONTAINER_PATH, O_RDWR \| O_CLOEXEC\);/fd = rte_vfio_get_container_fd();/@vtd48@vtd48_pci_mp@mp_primary_kept_own"
+	"old_vfio_numbering_for_22_11_7@drivers/bus/iommufd/iommufd_compat.c@s/\.req_default_container = 0x400, \.req_iommu_type = 0x800/.req_default_container = 0, .req_iommu_type = 0x400/@vtd48@vtd48_debian_22_11_7@mp_secondary_deb7_1"
 	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/iommu_ioas.ioas_id, va,\n\t\t\tiova, len\);/iommu_ioas.ioas_id, va + len,\n\t\t\tiova, len);/@mock@mock_dma@ioas_memseg_dma_autotest"
 	"map_wrong_iova@lib/eal_iommu/iommu_map.c@s/iommu_ioas.ioas_id, va,\n\t\t\tiova, len\);/iommu_ioas.ioas_id, va,\n\t\t\tiova + (1ULL << 44), len);/@mock@mock_dma@ioas_memseg_dma_autotest"
 	"no_range_check@lib/eal_iommu/iommu_policy.c@s/if \(!iova_ranges_contain\(&iommu_ioas.ranges, base, msl->len\)/if (0 \&\& !iova_ranges_contain(\&iommu_ioas.ranges, base, msl->len)/@mock@mock_aperture@ioas_aperture_refusal_autotest"
@@ -28,7 +31,7 @@ MUTANTS=(
 	"no_protection@lib/eal_iommu/iommu_map.c@s/(allow_iovas_in_use\(void\)\n\{\n)/\1\treturn 0;\n/@mock@mock_protect@ioas_protect_autotest"
 	"failure_not_recorded@lib/eal_iommu/iommu_mem_events.c@s/\t\tiommu_status_record_failure_locked\(ms->addr_64, ms->len, -ret,\n\t\t\tRTE_EAL_IOMMU_OWNER_DPDK\);\n//@mock@mock_fault@ioas_hotadd_fault_autotest"
 	"secondary_assumes_va@lib/eal_iommu/iommu_mem_secondary.c@s/iova_is_va = iommu_policy_current_locked\(\) == RTE_EAL_IOMMU_POLICY_VA;/iova_is_va = 1;/@mock@mock_mp_window@mp_secondary_autotest"
-	"no_probe_first@drivers/bus/iommufd/iommufd_bus.c@s/\tfor \(i = 0; i < n; i\+\+\) \{\n\t\trte_bus_unregister/\tfor (i = n; i < n; i++) {\n\t\trte_bus_unregister/@host@host@plugin_without_iommufd_autotest"
+	"no_probe_first@drivers/bus/iommufd/iommufd_compat_bus.c@s/while \(\(first = rte_bus_find\(NULL, any_bus, NULL\)\) != bus\) \{/while (0) {/@host@host@plugin_without_iommufd_autotest"
 	"xlate_no_epoch_bump@lib/eal_iommu/iommu_xlate.c@s/__atomic_store_n\(&x->epoch, old \+ 1,/__atomic_store_n(\&x->epoch, old,/@mock@mock_xlate_stress@xlate_stress_autotest"
 	"bulk_skips_slow_path@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/for \(i = slow; unlikely\(i < n\); i\+\+\)/for (i = n; unlikely(i < n); i++)/@host@host@xlate_autotest"
 	"bulk_slow_inside_window@lib/eal_iommu/include/rte_eal_iommu_lookup.h@s/(\t__atomic_store_n\(active, 0, __ATOMIC_RELEASE\);\n)(\t\/\*\n\t \* The out-of-line path.*?\t\t\}\n)/\2\1/s@host@host@xlate_autotest"
@@ -39,10 +42,10 @@ MUTANTS=(
 	"gate_passes_all@drivers/bus/iommufd/iommufd_pci.c@s/if \(!managed\(pdev\) \|\| /if (1 || /@vtd48@vtd48_pci_payload@ethdev_payload_autotest"
 	"no_collision_check@lib/eal_iommu/iommu_pci_group.c@s/\tret = collides\(&d, &hit, &taken\);/\tret = 0 \&\& collides(\&d, \&hit, \&taken);/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
 	"admit_undmaable@lib/eal_iommu/iommu_pci_group.c@s/if \(!dpdk_memory_dma_able\(\)\)/if (0 \&\& !dpdk_memory_dma_able())/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
-	"no_sync_after_unplug@drivers/bus/iommufd/iommufd_pci.c@s/(int ret = other.unplug\(dev\);\n)\n\tsync\(\);/\1/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
-	"ioas_closed_first@drivers/bus/iommufd/iommufd_pci.c@s/(collect\(&list, on_ioas\);\n\tfor \(i = )0(; i < list.n; i\+\+\))/\1list.n\2/@vtd48@vtd48_testpmd@testpmd_fwd"
+	"no_sync_after_unplug@drivers/bus/iommufd/iommufd_pci.c@s/(int ret = other.unplug\(dev\);\n)\n\tresync_groups\(\);/\1/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
+	"ioas_closed_first@drivers/bus/iommufd/iommufd_pci.c@s/(collect\(&list, on_ioas\);\n\tfor \(i = )0(; i < list.n )/\1list.n\2/@vtd48@vtd48_testpmd@testpmd_fwd"
 	"no_expectations@drivers/bus/iommufd/iommufd_bus.c@s/\tiommufd_pci_expect\(\);\n//@vtd39@vtd39_testpmd_pa@testpmd_fwd"
-	"gate_not_first@drivers/bus/iommufd/iommufd_pci.c@s/(\tunsigned int steps = 0;\n)/\1\n\tif (steps == 0)\n\t\treturn;\n/@vtd48@vtd48_gate_first@ethdev_payload_autotest"
+	"gate_not_first@drivers/bus/iommufd/iommufd_compat_pci.c@s/(\tunsigned int steps = 0;\n)/\1\n\tif (steps == 0)\n\t\treturn;\n/@vtd48@vtd48_gate_first@ethdev_payload_autotest"
 	"detach_leaks_fd@lib/eal_iommu/iommu_pci_device.c@s/\tclose\(dev->fd\);\n\tTAILQ_REMOVE/\tTAILQ_REMOVE/@vtd48@vtd48_stress@stress_hotplug_autotest"
 	"detach_no_reread_retry@lib/eal_iommu/iommu_pci_device.c@s/ < 0 && iommu_ioas_ranges_refresh_locked\(\) < 0\)/ < 0)/@vtd48@vtd48_fault_sweep@fault_sweep_autotest"
 	"silent_range_update_failure@lib/eal_iommu/iommu_ioas.c@s/\t\tIOMMU_LOG\(ERR, \"cannot update the valid IOVA ranges of IOAS %u: out of memory; they stay as they were\",\n\t\t\tiommu_ioas.ioas_id\);\n//@mock@mock_teardown_sweep@teardown_sweep"

@@ -25,3 +25,21 @@ INSTALL_DIR=$BUILD_DIR/install-test
 # The sanitizer build (test.sh's sanitize cases): every error aborts.
 SANITIZE_BUILD_DIR=$BUILD_DIR/sanitize
 SANITIZE_MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all"
+
+# Debian's binary DPDK packages of two 22.11 releases (ABI 23), downloaded
+# at these exact versions and unpacked, never installed (bootstrap.sh
+# debian_dpdk): the VM tier runs the project's apps and plug-in on their
+# libraries. The packages: what the project's binaries and testpmd load
+# (their librte_* needs), the e1000 and ring PMDs.
+DEBIAN_DPDK_VERSIONS="22.11.7-1~deb12u1 22.11.11-0+deb12u1"
+DEBIAN_DPDK_PACKAGES="librte-eal23 librte-kvargs23 librte-telemetry23 librte-ring23
+	librte-mempool23 librte-mbuf23 librte-net23 librte-meter23 librte-ethdev23
+	librte-pci23 librte-bus-pci23 librte-bus-vdev23 librte-mempool-ring23
+	librte-net-e1000-23 librte-hash23 librte-rcu23 librte-cmdline23 librte-gro23
+	librte-gso23 librte-ip-frag23 librte-pdump23 librte-pcapng23 librte-bpf23
+	librte-bitratestats23 librte-latencystats23 librte-metrics23 librte-timer23"
+# debian_dpdk_dir VERSION: where that version's packages are unpacked.
+debian_dpdk_dir()
+{
+	echo "$CACHE_DIR/debian-dpdk-$1-$(echo "$DEBIAN_DPDK_PACKAGES" | config_hash)"
+}

@@ -50,6 +50,7 @@ host_tier()
 	run_case install "install_pmd_dir install_layout pkgconfig_build pkgconfig_shared pkgconfig_static installed_loads_without_d not_installed_elsewhere" \
 		"$DEVTOOLS_DIR/install-check.sh"
 	devargs_cases
+	release_cases
 	run_case layers_selftest layers_check_selftest \
 		"$DEVTOOLS_DIR/check-cycles.py" --self-test
 	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
@@ -92,6 +93,39 @@ devargs_cases()
 		devargs_case devargs_no_iommufd "-a bus=iommufd given, but /dev/iommu does not exist" \
 			bus=iommufd,policy=va
 	fi
+}
+
+# The running DPDK release, as EAL reports it, made another with a test
+# seam (dpdk_version_shim.c, preloaded): a release the plug-in does not know
+# is refused with a message naming the ones it does (with devargs,
+# rte_eal_init() fails; without, the plug-in stays out and EAL goes on);
+# each release it knows is accepted.
+VERSION_SHIM=$BUILD_DIR/app/test-iommu/libtest_dpdk_version_shim.so
+release_cases()
+{
+	local -x LD_PRELOAD=$VERSION_SHIM IOMMU_TEST_DPDK_VERSION=23.11.0
+	devargs_case release_unknown_refused "the running DPDK is 23.11.0 (DPDK 23.11.0 (test seam)), a release whose private VFIO and PCI bus interfaces this plug-in does not know; it supports DPDK 22.11.0 to 22.11.11" \
+		bus=iommufd,policy=va
+	run_case release_unknown_stays_out release_unknown_stays_out release_check \
+		release_unknown_stays_out 22.12.0 "DPDK memory is NOT mapped through iommufd, PCI devices use EAL's own VFIO: the running DPDK is 22.12.0"
+	run_case release_known "release_known_22_11_0 release_known_22_11_7 release_known_22_11_10 release_known_22_11_11" \
+		release_known_check
+}
+
+# release_check NAME VERSION MESSAGE: with EAL saying VERSION and no
+# devargs, rte_eal_init() succeeds and the plug-in logs MESSAGE.
+release_check()
+{
+	expect_success "$1" "$3" env IOMMU_TEST_DPDK_VERSION="$2" "$TEST_APP" \
+		"${DEVARGS_EAL[@]}" -- plugin_without_iommufd_autotest
+}
+
+release_known_check()
+{
+	local v
+	for v in 22.11.0 22.11.7 22.11.10 22.11.11; do
+		release_check release_known_${v//./_} $v "running on DPDK $v ('DPDK $v (test seam)')"
+	done
 }
 
 # The sanitizer build (ASan and UBSan; any report aborts the process and

@@ -643,19 +643,102 @@ pci_narrow_check()
 	fi
 }
 
-# A secondary process uses the ports a primary started on the IOAS.
-pci_mp_check()
+# Secondaries of a primary serving both ports (IOMMU_TEST_SERVE_PORTS),
+# as operators start dpdk-proc-info or dpdk-pdump again and again: three
+# one after another, then two at once (taking turns on the ports' queues),
+# each sending and receiving known payloads through the primary's IOAS.
+# The primary then checks that the VFIO files it had open (EAL's container
+# and groups) are still the same, and carries payloads itself (serve).
+# $1 names the DPDK (in the results); $2, if not empty, is the directory of
+# the DPDK libraries every process runs on (Debian's packages,
+# debian_dpdk_libs); the arguments after go to every process's EAL.
+pci_mp_many_check()
 {
-	local out
-	serve_start pcimp IOMMU_TEST_SERVE_PORTS=1 "$TEST_APP" "${PCI_EAL[@]}" "${SANITIZE_EAL[@]}" \
-		-a $NIC0 -a $NIC1 || { echo "FAIL ethdev_secondary_payload_autotest: no primary"; return 1; }
-	out=$("$TEST_APP" -l 1 --proc-type=secondary --file-prefix=pcimp -d "$PLUGIN" \
-		--log-level=lib.eal_iommu:debug -a $NIC0 -a $NIC1 -- ethdev_secondary_payload_autotest 2>&1)
-	echo "$out"
-	if grep -q 'outside IOAS' <<<"$out"; then
-		echo "FAIL ethdev_secondary_payload_autotest: the secondary's devices counted outside the IOAS"
+	local tag=$1 libs=$2 prefix=mpmany$1 i pid pids=()
+	shift 2
+	[ -z "$libs" ] || local -x LD_LIBRARY_PATH=$libs:$LD_LIBRARY_PATH
+	serve_start $prefix IOMMU_TEST_SERVE_PORTS=1 "$TEST_APP" "${PCI_EAL[@]}" \
+		"${SANITIZE_EAL[@]}" "$@" -a $NIC0 -a $NIC1 ||
+		{ echo "FAIL mp_primary_kept_$tag: no primary"; return 1; }
+	for i in 1 2 3; do
+		mp_secondary_run $prefix mp_secondary_${tag}_$i 1 "$@"
+	done
+	for i in 0 1; do
+		IOMMU_TEST_PORTS_LOCK=$VM_OUT/$prefix.lock \
+			mp_secondary_run $prefix mp_secondary_${tag}_both_$i $i "$@" &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait $pid
+	done
+	touch "$serve_stop"
+	wait $serve_pid
+	i=$?
+	cat "$CASE_LOG_DIR/$prefix-primary.log"
+	if [ $i = 0 ] && grep -q "VFIO files are kept, its ports still carry known payloads" \
+		"$CASE_LOG_DIR/$prefix-primary.log"; then
+		echo "PASS mp_primary_kept_$tag"
+	else
+		echo "FAIL mp_primary_kept_$tag: the primary's VFIO state or ports did not survive its secondaries (exit $i)"
 	fi
-	serve_end pcimp
+}
+
+# mp_secondary_run PREFIX NAME LCORE EAL...: one secondary of primary
+# PREFIX exchanging payloads on its ports; result line NAME.
+mp_secondary_run()
+{
+	local prefix=$1 name=$2 lcore=$3 out rc
+	shift 3
+	out=$("$TEST_APP" -l $lcore --proc-type=secondary --file-prefix=$prefix -d "$PLUGIN" \
+		--log-level=lib.eal_iommu:debug "$@" -a $NIC0 -a $NIC1 \
+		-- ethdev_secondary_payload_autotest 2>&1)
+	rc=$?
+	echo "$out" > "$CASE_LOG_DIR/$name.log"
+	if [ $rc = 0 ] && grep -q '^PASS ethdev_secondary_payload_autotest' <<<"$out" &&
+	   ! grep -q 'outside IOAS' <<<"$out"; then
+		echo "PASS $name"
+	else
+		echo "FAIL $name: exit $rc: $(grep -m1 -E 'Cannot|FAIL|outside IOAS' <<<"$out")"
+	fi
+}
+
+# debian_dpdk_libs VERSION: the library directory of Debian's DPDK
+# packages of VERSION (bootstrap.sh debian_dpdk); debian_dpdk_pmds: the
+# EAL arguments loading its PMDs the tests use (its PMD directory,
+# /usr/lib/.../dpdk/pmds-23.0, is not installed here).
+debian_dpdk_libs()
+{
+	echo "$(debian_dpdk_dir "$1")/usr/lib/x86_64-linux-gnu"
+}
+debian_dpdk_pmds()
+{
+	local d
+	d=$(debian_dpdk_libs "$1")
+	echo "-d $d/librte_mempool_ring.so.23 -d $d/librte_net_e1000.so.23"
+}
+
+# On Debian's DPDK packages of VERSION: the plug-in runs there (the running
+# release, checked), a process's NICs carry payloads through the IOAS, and
+# secondaries work as on the project's build.
+debian_dpdk_check()
+{
+	local v=$1 tag=$2 libs out rc
+	libs=$(debian_dpdk_libs "$v")
+	[ -f "$libs/librte_eal.so.23" ] ||
+		{ echo "FAIL debian_payload_$tag: no Debian DPDK $v in $libs (bootstrap.sh debian_dpdk)"; return 1; }
+	out=$(LD_LIBRARY_PATH=$libs:$LD_LIBRARY_PATH "$TEST_APP" "${PCI_EAL[@]}" \
+		--file-prefix=deb$tag $(debian_dpdk_pmds "$v") -a $NIC0 -a $NIC1 \
+		-- ethdev_payload_autotest 2>&1)
+	rc=$?
+	echo "$out"
+	# The EAL that ran is Debian's of that release, not the project's.
+	if [ $rc = 0 ] && grep -q '^PASS ethdev_payload_autotest' <<<"$out" &&
+	   grep -q "^IOMMUFD_BUS: running on DPDK ${v%%-*} " <<<"$out"; then
+		echo "PASS debian_payload_$tag"
+	else
+		echo "FAIL debian_payload_$tag: exit $rc, or not on Debian's DPDK ${v%%-*}"
+	fi
+	pci_mp_many_check $tag "$libs" $(debian_dpdk_pmds "$v")
 }
 
 # ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
@@ -714,6 +797,7 @@ mock)
 	run_case mock_mp_window mp_secondary_autotest mp_check window \
 		--iova-mode=pa -a bus=iommufd,policy=window
 	run_case mock_mp_devargs "secondary_devargs_va secondary_devargs_window" mp_devargs_check
+	run_case mock_fork fork_child_autotest "$TEST_APP" "${EAL[@]}" -- fork_child_autotest
 	# EAL's name-first devargs forms (as it writes them back for children).
 	run_case mock_name_first "ioas_memseg_dma_autotest eal_fd_order_autotest" \
 		env IOMMU_TEST_EXPECT_POLICY=window "$TEST_APP" "${EAL[@]}" --iova-mode=pa \
@@ -782,7 +866,14 @@ vtd48)
 	run_case vtd48_pci_narrow pci_narrowed pci_narrow_check
 	run_case vtd48_pci_dma_map pci_dma_map_autotest \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmpci -a $NIC0 -a $NIC1 -- pci_dma_map_autotest
-	run_case vtd48_pci_mp ethdev_secondary_payload_autotest pci_mp_check
+	MP_RESULTS="mp_secondary_own_1 mp_secondary_own_2 mp_secondary_own_3 mp_secondary_own_both_0 mp_secondary_own_both_1 mp_primary_kept_own"
+	run_case vtd48_pci_mp "$MP_RESULTS" pci_mp_many_check own ""
+	# Debian's DPDK packages of two 22.11 releases (the VFIO requests of
+	# secondaries are numbered differently before 22.11.11).
+	run_case vtd48_debian_22_11_7 "debian_payload_deb7 ${MP_RESULTS//own/deb7}" \
+		debian_dpdk_check 22.11.7-1~deb12u1 deb7
+	run_case vtd48_debian_22_11_11 "debian_payload_deb11 ${MP_RESULTS//own/deb11}" \
+		debian_dpdk_check 22.11.11-0+deb12u1 deb11
 	run_case vtd48_testpmd "telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwd48 va
 	run_case vtd48_static_app ioas_ping_static ioas_ping_check static \
 		"$INSTALL_DIR/example/ioas_ping-static"

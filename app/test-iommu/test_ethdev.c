@@ -8,11 +8,14 @@
  * byte and that the IOAS translates every buffer a device used.
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -253,7 +256,23 @@ exchange(const uint16_t ports[2], struct rte_mbuf **given)
 int
 test_ports_exchange(const uint16_t ports[2])
 {
-	return exchange(ports, NULL);
+	const char *lock = getenv("IOMMU_TEST_PORTS_LOCK");
+	int fd = -1, ret;
+
+	/* Processes sharing the ports take turns (their queues are shared). */
+	if (lock != NULL) {
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+			printf("cannot lock %s: %s\n", lock, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+	}
+	ret = exchange(ports, NULL);
+	if (fd >= 0)
+		close(fd); /* unlocks */
+	return ret;
 }
 
 /* Is va in a memory segment that existed before (VAs in before[0..n))? */

@@ -16,7 +16,11 @@ int test_ports_find(uint16_t ports[2]);
 /* Primary: a pool (TEST_PORTS_POOL) and both ports started with link up. */
 int test_ports_start(uint16_t ports[2]);
 
-/* Known payloads from ports[0] to ports[1] and back, checked; 0 or -1. */
+/*
+ * Known payloads from ports[0] to ports[1] and back, checked; 0 or -1.
+ * With IOMMU_TEST_PORTS_LOCK (a file), under its lock: processes sharing
+ * the ports take turns.
+ */
 int test_ports_exchange(const uint16_t ports[2]);
 
 /*

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 
@@ -51,10 +52,29 @@ iommu_ioas_is_open_locked(void)
 	return iommu_ioas.fd >= 0;
 }
 
+void
+iommu_ioas_set_owner_locked(void)
+{
+	iommu_ioas_assert_locked();
+	iommu_ioas.owner = getpid();
+}
+
+int
+iommu_ioas_forked_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return iommu_ioas.fd >= 0 && iommu_ioas.owner != getpid();
+}
+
 int
 iommu_ioas_require_primary_locked(const char *what)
 {
 	iommu_ioas_assert_locked();
+	if (iommu_ioas_forked_locked()) {
+		IOMMU_LOG(ERR, "%s: this process is a fork of process %d, whose IOAS %u it shares: a forked child never changes it",
+			what, (int)iommu_ioas.owner, iommu_ioas.ioas_id);
+		return -EPERM;
+	}
 	if (!iommu_ioas.secondary)
 		return 0;
 	IOMMU_LOG(ERR, "%s: only the primary process may change the IOAS", what);

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <rte_debug.h>
 #include <rte_errno.h>
@@ -47,6 +48,7 @@ struct iommu_ioas {
 	int holder; /* thread id holding lock, 0 if none (for assertions) */
 	int fd; /* iommufd, -1 when closed */
 	int secondary; /* the IOAS is the primary process's */
+	pid_t owner; /* the process that opened it; its forked children never change it */
 	uint32_t ioas_id;
 	struct iova_ranges kernel_ranges; /* as the kernel reported them last */
 	/* IOVAs devices about to attach will reserve (predicted): not valid yet. */
@@ -83,8 +85,18 @@ iommu_set_rte_errno(int neg_errno)
 /* True while the IOAS is open. */
 int iommu_ioas_is_open_locked(void);
 
-/* 0 in the primary; -EPERM, logged, for calls that change the IOAS in a secondary. */
+/*
+ * 0 in the primary that opened the IOAS; -EPERM, logged, for calls that
+ * change the IOAS in a secondary or in a forked child of that process
+ * (which shares the iommufd: the kernel objects are the parent's).
+ */
 int iommu_ioas_require_primary_locked(const char *what);
+
+/* The IOAS was opened by this process (at open). */
+void iommu_ioas_set_owner_locked(void);
+
+/* True in a forked child of the process that opened the IOAS. */
+int iommu_ioas_forked_locked(void);
 
 /* Re-read the valid IOVA ranges (after the IOAS is allocated, and after every attach and detach). */
 int iommu_ioas_ranges_refresh_locked(void);

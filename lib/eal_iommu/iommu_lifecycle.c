@@ -73,6 +73,7 @@ open_primary_locked(void)
 	}
 	iommu_ioas.fd = fd;
 	iommu_ioas.ioas_id = ioas_id;
+	iommu_ioas_set_owner_locked();
 	ret = iommu_ioas_ranges_refresh_locked();
 	if (ret < 0) {
 		iommufd_destroy(fd, ioas_id);
@@ -92,8 +93,10 @@ open_secondary_locked(void)
 
 	iommu_ioas_assert_locked();
 	ret = iommu_mp_secondary_open_locked();
-	if (ret == 0)
+	if (ret == 0) {
+		iommu_ioas_set_owner_locked();
 		ret = iommu_ioas_ranges_refresh_locked();
+	}
 	if (ret < 0 && iommu_ioas.fd >= 0) {
 		close(iommu_ioas.fd);
 		iommu_ioas_reset_locked();
@@ -143,18 +146,50 @@ rte_eal_iommu_open(void)
 	return 0;
 }
 
+/*
+ * A forked child of the process that opened the IOAS shares its iommufd:
+ * the IOAS, its mappings and the devices on it are the parent's. The child
+ * only closes its copy of the fd and stops following memory events; the
+ * rest of its copy of the library's state goes with the process.
+ */
+static void
+close_forked(void)
+{
+	uint32_t ioas_id;
+	pid_t owner;
+
+	iommu_mp_primary_stop();
+	iommu_mem_secondary_stop();
+	rte_mcfg_mem_write_lock();
+	iommu_mem_events_stop();
+	iommu_ioas_lock();
+	ioas_id = iommu_ioas.ioas_id;
+	owner = iommu_ioas.owner;
+	close(iommu_ioas.fd);
+	iommu_ioas_reset_locked();
+	iommu_ioas_unlock();
+	rte_mcfg_mem_write_unlock();
+	IOMMU_LOG(INFO, "forked child of process %d: IOAS %u left to it, unchanged",
+		(int)owner, ioas_id);
+}
+
 void
 rte_eal_iommu_close(void)
 {
 	uint32_t ioas_id;
-	int ret, open, secondary;
+	int ret, open, secondary, forked;
 
 	iommu_ioas_lock();
 	open = iommu_ioas_is_open_locked();
 	secondary = iommu_ioas.secondary;
+	forked = iommu_ioas_forked_locked();
 	iommu_ioas_unlock();
 	if (!open)
 		return;
+	if (forked) {
+		close_forked();
+		return;
+	}
 	if (secondary) {
 		close_secondary();
 		return;

@@ -191,6 +191,21 @@ retry_stale(void)
 			done, left);
 }
 
+/* Memory a forked child allocates is not DMA-able: say so, once. */
+static void
+report_forked_event_locked(enum rte_mem_event type, uint64_t va, size_t len)
+{
+	static int reported;
+
+	if (reported)
+		return;
+	reported = 1;
+	IOMMU_LOG(WARNING, "forked child of process %d: DPDK memory %s here ([0x%" PRIx64 ", +0x%zx) first) is not %s its IOAS %u, which a child never changes",
+		(int)iommu_ioas.owner, type == RTE_MEM_EVENT_FREE ? "freed" : "added",
+		va, len, type == RTE_MEM_EVENT_FREE ? "unmapped from" : "mapped into",
+		iommu_ioas.ioas_id);
+}
+
 static void
 mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 {
@@ -201,6 +216,11 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 	iommu_ioas_lock();
 	if (!iommu_policy_applied_locked() || msl == NULL)
 		goto out;
+	if (iommu_ioas_forked_locked()) {
+		/* The IOAS is the parent's: a forked child never changes it. */
+		report_forked_event_locked(type, va, len);
+		goto out;
+	}
 	iommu_map_batch_begin_locked();
 	retry_stale();
 	if (type == RTE_MEM_EVENT_FREE) {

@@ -275,6 +275,8 @@ admit_locked(const char *name)
 			name);
 		return -ENOTSUP;
 	}
+	if (iommu_ioas_require_primary_locked(name) < 0)
+		return -EPERM;
 	if (iommu_pci_device_attached_locked(name)) {
 		IOMMU_LOG(ERR, "%s is attached to IOAS %u through its VFIO cdev (attach=): it is not given to a PCI driver as well; drop it from attach= to let a PMD use it",
 			name, iommu_ioas.ioas_id);
@@ -441,7 +443,8 @@ eal_iommu_pci_group_sync(unsigned int legacy)
 {
 	iommu_ioas_lock();
 	legacy_devices = legacy;
-	if (iommu_ioas_is_open_locked() && !iommu_ioas.secondary) {
+	if (iommu_ioas_is_open_locked() && !iommu_ioas.secondary &&
+	    !iommu_ioas_forked_locked()) {
 		forget_closed_groups();
 		push_expectations();
 		if (iommu_ioas_ranges_refresh_locked() == 0)

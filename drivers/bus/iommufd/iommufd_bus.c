@@ -46,7 +46,7 @@
 #include "iommufd_bus_log.h"
 #include "iommufd_params.h"
 #include "iommufd_pci.h"
-#include "iommufd_vfio_mp.h"
+#include "iommufd_compat.h"
 
 RTE_LOG_REGISTER_DEFAULT(iommufd_bus_logtype, INFO);
 
@@ -102,6 +102,8 @@ predict(const struct iommufd_params *p)
 	unsigned int i;
 	int ret = 0;
 
+	if (iommufd_compat_check("-a bus=iommufd given") < 0)
+		return -ENOTSUP;
 	if (access(IOMMUFD_PATH, R_OK | W_OK) != 0) {
 		BUS_LOG(ERR, "-a bus=iommufd given, but %s %s: load the iommufd module (CONFIG_IOMMUFD, 'modprobe iommufd'), or give this user read-write access to it, or drop -a bus=iommufd",
 			IOMMUFD_PATH, errno == ENOENT ? "does not exist" : strerror(errno));
@@ -188,6 +190,8 @@ apply_params(void)
 		BUS_LOG(ERR, "the iommufd bus's devargs cannot be honoured: DPDK memory is NOT mapped through iommufd");
 		return;
 	}
+	if (iommufd_compat_check("DPDK memory is NOT mapped through iommufd, PCI devices use EAL's own VFIO") < 0)
+		return;
 	if (access(IOMMUFD_PATH, F_OK) != 0) {
 		if (da != NULL)
 			BUS_LOG(ERR, "no %s: DPDK memory is NOT mapped through iommufd", IOMMUFD_PATH);
@@ -426,29 +430,11 @@ static struct rte_bus iommufd_bus = {
 
 RTE_REGISTER_BUS(iommufd, iommufd_bus);
 
-static int
-any_bus(const struct rte_bus *bus, const void *data)
-{
-	RTE_SET_USED(bus);
-	RTE_SET_USED(data);
-	return 0;
-}
-
 /*
  * Probe before every other bus: DPDK memory must have its final IOVAs
- * before any driver caches one. Buses registered earlier move behind us,
- * in their order; buses loaded later register behind us anyway.
+ * before any driver caches one.
  */
 RTE_INIT(iommufd_bus_probe_first)
 {
-	struct rte_bus *earlier[64], *bus = NULL;
-	unsigned int i, n = 0;
-
-	while ((bus = rte_bus_find(bus, any_bus, NULL)) != NULL &&
-	       bus != &iommufd_bus && n < RTE_DIM(earlier))
-		earlier[n++] = bus;
-	for (i = 0; i < n; i++) {
-		rte_bus_unregister(earlier[i]);
-		rte_bus_register(earlier[i]);
-	}
+	iommufd_compat_bus_first(&iommufd_bus);
 }

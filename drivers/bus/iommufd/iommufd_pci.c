@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bus_driver.h>
 #include <bus_pci_driver.h>
@@ -19,13 +20,14 @@
 
 #include "iommufd_bus_log.h"
 #include "iommufd_pci.h"
-#include "iommufd_vfio_mp.h"
+#include "iommufd_compat.h"
 
 #define MAX_PCI_DEVICES 256
 
 static struct rte_bus *pci_bus;
 static struct iommufd_params params;
 static int started;
+static pid_t started_by; /* a forked child leaves the parent's devices alone */
 
 /* The PCI bus callbacks the plug-in wraps. */
 struct pci_ops {
@@ -105,7 +107,7 @@ on_legacy_container(const struct rte_pci_device *pdev)
 }
 
 static void
-sync(void)
+resync_groups(void)
 {
 	struct pci_devices list;
 
@@ -167,55 +169,12 @@ static struct rte_pci_driver gate = {
 
 RTE_PMD_REGISTER_PCI(iommufd_ioas_gate, gate);
 
-/*
- * The PCI bus's layout (drivers/bus/pci/private.h, the same from DPDK 17.11
- * to 24.11): the bus, then its device and driver lists. Only read after
- * gate_to_front() confirmed it against the gate's own list links.
- */
-struct pci_bus_layout {
-	struct rte_bus bus;
-	RTE_TAILQ_HEAD(, rte_pci_device) device_list;
-	RTE_TAILQ_HEAD(, rte_pci_driver) driver_list;
-};
-
-#define MAX_PCI_DRIVERS 1024
-
-/*
- * The gate must see each device before every PMD. EAL loads -d plug-ins
- * first, in order, but the PMD directory in directory order: a PMD loaded
- * before the plug-in registered its driver first. Move the gate to the
- * front. Walking back from the gate reads only list links (each points
- * into a driver or the list head), so a layout that does not match is
- * found, never followed: then say how to get the order right.
- */
-static void
-gate_to_front(void)
-{
-	struct pci_bus_layout *layout = (struct pci_bus_layout *)pci_bus;
-	struct rte_pci_driver **link = gate.next.tqe_prev;
-	unsigned int steps = 0;
-
-	while (link != &layout->driver_list.tqh_first && steps < MAX_PCI_DRIVERS) {
-		link = container_of(link, struct rte_pci_driver, next.tqe_next)->next.tqe_prev;
-		steps++;
-	}
-	if (steps == MAX_PCI_DRIVERS) {
-		BUS_LOG(WARNING, "cannot check that PCI devices see the IOAS gate before their PMD: load the plug-in first with -d");
-		return;
-	}
-	if (steps == 0)
-		return;
-	rte_pci_unregister(&gate);
-	TAILQ_INSERT_HEAD(&layout->driver_list, &gate, next);
-	BUS_LOG(DEBUG, "IOAS gate moved before %u PCI driver(s) registered earlier", steps);
-}
-
 static int
 wrapped_probe(void)
 {
 	int ret = other.probe();
 
-	sync();
+	resync_groups();
 	return ret;
 }
 
@@ -224,7 +183,7 @@ wrapped_plug(struct rte_device *dev)
 {
 	int ret = other.plug(dev);
 
-	sync();
+	resync_groups();
 	return ret;
 }
 
@@ -233,7 +192,7 @@ wrapped_unplug(struct rte_device *dev)
 {
 	int ret = other.unplug(dev);
 
-	sync();
+	resync_groups();
 	return ret;
 }
 
@@ -289,13 +248,14 @@ iommufd_pci_start(const struct iommufd_params *p)
 	pci_bus = rte_bus_find_by_name("pci");
 	if (pci_bus == NULL || params.pci_mode == IOMMUFD_PCI_NONE)
 		return;
-	gate_to_front();
+	iommufd_compat_pci_driver_first(pci_bus, &gate);
 	other = (struct pci_ops){
 		wrapped_probe, wrapped_plug, wrapped_unplug, wrapped_dma_map,
 		wrapped_dma_unmap,
 	};
 	swap_ops();
 	started = 1;
+	started_by = getpid();
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		iommufd_vfio_mp_start();
 	else
@@ -317,10 +277,10 @@ iommufd_pci_stop(void)
 	 * cleanup, later, would only remove the drivers.
 	 */
 	collect(&list, on_ioas);
-	for (i = 0; i < list.n; i++)
+	for (i = 0; i < list.n && started_by == getpid(); i++)
 		if (other.unplug(&list.v[i]->device) < 0)
 			BUS_LOG(ERR, "cannot release a PCI device before closing the IOAS");
-	sync();
+	resync_groups();
 	iommufd_vfio_mp_stop();
 	swap_ops();
 	started = 0;

@@ -2,9 +2,26 @@
  * Copyright(c) 2026 The dpdk-iommufd authors
  */
 
-/* Answering EAL's VFIO multi-process requests (iommufd_vfio_mp.h). */
+/*
+ * Answering EAL's VFIO multi-process requests (iommufd_compat.h), in the
+ * running release's numbering (iommufd_compat.c).
+ *
+ * Invariants:
+ * - the primary's own VFIO state is never closed: a container request is
+ *   answered with a container opened for it (closed here once sent), never
+ *   EAL's default container, whose fd EAL keeps (22.11.11) or gives out
+ *   for DEFAULT_CONTAINER (earlier releases). A secondary's groups are in
+ *   the IOAS already (their container is set), so EAL there adds none to
+ *   that container, and nothing it does with it reaches the primary's;
+ * - group fds are EAL's (rte_vfio_get_group_fd()), sent, never closed;
+ * - no request is lost across the take-over: rte_mp handles messages one
+ *   at a time in its one thread (lib/eal/common/eal_common_proc.c,
+ *   mp_handle()), and the take-over runs in that thread, so no request is
+ *   read between unregistering EAL's answers and registering these.
+ */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,16 +35,15 @@
 #include <rte_vfio.h>
 
 #include "iommufd_bus_log.h"
-#include "iommufd_vfio_mp.h"
+#include "iommufd_compat.h"
+#include "iommufd_compat_releases.h"
 
-/* EAL's VFIO multi-process protocol, as in lib/eal/linux/eal_vfio.h. */
+/* EAL's VFIO multi-process channel, as in lib/eal/linux/eal_vfio.h. */
 #define EAL_VFIO_MP "eal_vfio_mp_sync"
-#define SOCKET_REQ_CONTAINER 0x100
-#define SOCKET_REQ_GROUP 0x200
-#define SOCKET_REQ_IOMMU_TYPE 0x400
 #define SOCKET_OK 0x0
 #define SOCKET_NO_FD 0x1
 #define SOCKET_ERR 0xFF
+#define VFIO_CONTAINER_PATH "/dev/vfio/vfio"
 
 /* The plug-in's own request: take over EAL_VFIO_MP (primary). */
 #define IOMMUFD_VFIO_MP "iommufd_vfio_mp"
@@ -48,6 +64,7 @@ static int taken_over; /* EAL_VFIO_MP answered here */
 static int
 answer(const struct rte_mp_msg *msg, const void *peer)
 {
+	const struct compat_vfio_mp *proto = &iommufd_compat_release()->vfio_mp;
 	const struct vfio_mp_param *m = (const struct vfio_mp_param *)msg->param;
 	struct rte_mp_msg reply;
 	struct vfio_mp_param *r = (struct vfio_mp_param *)reply.param;
@@ -59,24 +76,26 @@ answer(const struct rte_mp_msg *msg, const void *peer)
 	}
 	memset(&reply, 0, sizeof(reply));
 	r->req = m->req;
-	switch (m->req) {
-	case SOCKET_REQ_GROUP:
+	if (m->req == proto->req_group) {
 		r->group_num = m->group_num;
 		fd = rte_vfio_get_group_fd(m->group_num);
 		r->result = fd >= 0 ? SOCKET_OK : fd == -ENOENT ? SOCKET_NO_FD : SOCKET_ERR;
-		break;
-	case SOCKET_REQ_CONTAINER:
-		/* A new container for the secondary: ours closes once sent. */
-		fd = rte_vfio_get_container_fd();
+	} else if (m->req == proto->req_container ||
+		   (proto->req_default_container != 0 &&
+		    m->req == proto->req_default_container)) {
+		/* The secondary's own container: closed here once sent. */
+		fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 		close_after = fd >= 0;
 		r->result = fd >= 0 ? SOCKET_OK : SOCKET_ERR;
-		break;
-	case SOCKET_REQ_IOMMU_TYPE:
+		if (fd < 0)
+			BUS_LOG(ERR, "a secondary process asked for a VFIO container: cannot open %s: %s",
+				VFIO_CONTAINER_PATH, strerror(errno));
+	} else if (m->req == proto->req_iommu_type) {
 		r->iommu_type_id = VFIO_TYPE1_IOMMU;
 		r->result = SOCKET_OK;
-		break;
-	default:
-		BUS_LOG(ERR, "unknown VFIO request 0x%x from a secondary process", m->req);
+	} else {
+		BUS_LOG(ERR, "unknown VFIO request 0x%x from a secondary process (DPDK %s numbering): is it running another DPDK release than this primary?",
+			m->req, iommufd_compat_running());
 		return -1;
 	}
 	if (fd >= 0) {
