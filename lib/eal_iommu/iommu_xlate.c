@@ -446,7 +446,14 @@ rte_eal_iommu_lookup_slow(const void *va, size_t len)
 		}
 		active = &pool[slot].active;
 	}
-	__atomic_store_n(active, __atomic_load_n(&x->epoch, __ATOMIC_RELAXED),
+	/*
+	 * Acquire: a reader that announces the new epoch (so no writer waits
+	 * for it) must then see the snapshot published before the epoch's
+	 * release store; on weakly ordered CPUs a relaxed load would let the
+	 * snapshot load below be satisfied first, from the old snapshot that
+	 * the writer frees (lookup.rst, "Ordering").
+	 */
+	__atomic_store_n(active, __atomic_load_n(&x->epoch, __ATOMIC_ACQUIRE),
 		__ATOMIC_RELAXED);
 	rte_compiler_barrier();
 	iova = translate_range((uintptr_t)va, len);
