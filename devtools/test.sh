@@ -35,8 +35,23 @@ CASE_WHERE=host
 mkdir -p "$CASE_LOG_DIR"
 . "$DEVTOOLS_DIR/cases.sh"
 
-UNIT_TESTS="iova_ranges_autotest map_table_autotest xlate_autotest plugin_without_iommufd_autotest"
+UNIT_TESTS="iova_ranges_autotest map_table_autotest xlate_autotest xlate_batch_autotest plugin_without_iommufd_autotest"
 VM_PROFILES="mock vtd48 vtd39"
+
+# timed WHAT... -- COMMAND...: run COMMAND, adding its time, named WHAT,
+# to $RESULTS_DIR/times (printed at the end: CI's limit is 90 minutes).
+timed()
+{
+	local what="" start=$SECONDS
+	while [ "$1" != -- ]; do
+		what+="${what:+ }$1"
+		shift
+	done
+	shift
+	"$@"
+	printf '  %-36s %3dm%02ds\n' "$what" $(((SECONDS - start) / 60)) \
+		$(((SECONDS - start) % 60)) >> "$RESULTS_DIR/times"
+}
 
 host_tier()
 {
@@ -203,7 +218,7 @@ vm_tier()
 	local p rc out
 	for p in $VM_PROFILES; do
 		log "VM tier: profile $p"
-		out=$("$DEVTOOLS_DIR/vm.sh" --profile "$p" --timeout 1500 \
+		out=$(timed "  VM profile $p" -- "$DEVTOOLS_DIR/vm.sh" --profile "$p" --timeout 1500 \
 			--out "$RESULTS_DIR/vm-$p" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
 		rc=$?
 		echo "$out"
@@ -217,7 +232,8 @@ vm_tier()
 	for p in mock vtd48; do
 		log "VM tier: profile $p, sanitizer build"
 		out=$(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)" \
-			DPDK_IOMMUFD_BUILD=$SANITIZE_BUILD_DIR "$DEVTOOLS_DIR/vm.sh" --profile "$p" \
+			DPDK_IOMMUFD_BUILD=$SANITIZE_BUILD_DIR timed "  VM profile $p, sanitizers" -- \
+			"$DEVTOOLS_DIR/vm.sh" --profile "$p" \
 			--timeout 1500 --out "$RESULTS_DIR/vm-$p-sanitize" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
 		rc=$?
 		echo "$out"
@@ -226,13 +242,13 @@ vm_tier()
 		fi
 	done
 	log "VM tier: mutation check"
-	"$DEVTOOLS_DIR/mutation-check.sh"
+	timed "  mutation check" -- "$DEVTOOLS_DIR/mutation-check.sh"
 }
 
 log "host tier"
-host_tier | tee "$RESULTS_DIR/host.out"
+timed host tier -- host_tier | tee "$RESULTS_DIR/host.out"
 if [ $vm_tier = 1 ]; then
-	vm_tier | tee "$RESULTS_DIR/vm.out"
+	timed VM tier -- vm_tier | tee "$RESULTS_DIR/vm.out"
 fi
 
 results=$(cat "$RESULTS_DIR"/*.out | grep -E '^(PASS|FAIL|SKIP) ')
@@ -244,5 +260,7 @@ echo
 summary="$passed passed, $failed failed"
 [ "$skipped" = 0 ] || summary+=", $skipped skipped"
 [ $vm_tier = 1 ] || summary+=" (VM tier not run: --host-only)"
+echo "time per tier:"
+cat "$RESULTS_DIR/times"
 echo "$summary"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

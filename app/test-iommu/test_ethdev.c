@@ -16,9 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memory.h>
 
@@ -223,13 +226,56 @@ test_ports_find(uint16_t ports[2])
 	return 0;
 }
 
+/*
+ * The socket of a heap of XMEM_LEN of anonymous 4 KiB pages added as
+ * testpmd --mp-alloc=xmem adds them (rte_malloc_heap_memory_add() with
+ * rte_mem_virt2iova() IOVAs: the VA, or the physical address under PA);
+ * -1 if it cannot be made.
+ */
+#define XMEM_HEAP "test_ports_xmem"
+#define XMEM_LEN (32u << 20)
+static int
+xmem_socket(void)
+{
+	static rte_iova_t iovas[XMEM_LEN / 4096];
+	unsigned int i;
+	uint8_t *va;
+
+	va = mmap(NULL, XMEM_LEN, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (va == MAP_FAILED || mlock(va, XMEM_LEN) != 0) {
+		printf("no 4 KiB external memory: %s\n", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < RTE_DIM(iovas); i++)
+		iovas[i] = rte_mem_virt2iova(va + (size_t)i * 4096);
+	if (rte_malloc_heap_create(XMEM_HEAP) != 0 ||
+	    rte_malloc_heap_memory_add(XMEM_HEAP, va, XMEM_LEN, iovas,
+			RTE_DIM(iovas), 4096) != 0) {
+		printf("cannot add 4 KiB external memory to a heap: %s\n",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	printf("mbuf pool in %u MiB of 4 KiB external memory (a heap, as testpmd --mp-alloc=xmem)\n",
+		XMEM_LEN >> 20);
+	return rte_malloc_heap_get_socket(XMEM_HEAP);
+}
+
 int
 test_ports_start(uint16_t ports[2])
 {
+	const char *xmem = getenv("IOMMU_TEST_POOL_XMEM");
+	int socket = SOCKET_ID_ANY;
+
 	if (test_ports_find(ports) < 0)
 		return -1;
+	if (xmem != NULL && xmem[0] == '1') {
+		socket = xmem_socket();
+		if (socket < 0)
+			return -1;
+	}
 	pool = rte_pktmbuf_pool_create(TEST_PORTS_POOL, 2047, 32, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (pool == NULL) {
 		printf("no mbuf pool\n");
 		return -1;

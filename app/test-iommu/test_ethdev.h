@@ -13,7 +13,11 @@
 /* The two ports; -1 (saying why) unless exactly two. */
 int test_ports_find(uint16_t ports[2]);
 
-/* Primary: a pool (TEST_PORTS_POOL) and both ports started with link up. */
+/*
+ * Primary: a pool (TEST_PORTS_POOL) and both ports started with link up.
+ * With IOMMU_TEST_POOL_XMEM=1 the pool is in 4 KiB external memory, as
+ * testpmd --mp-alloc=xmem makes it.
+ */
 int test_ports_start(uint16_t ports[2]);
 
 /*

@@ -298,4 +298,48 @@ test_xlate(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Split mappings added in a batch are published together, with one grace
+ * period: unseen before the batch ends, all found after; one withdrawn
+ * inside the batch (a rollback) is not published and leaves a mapping
+ * added beside it in the same 2 MiB page found; a published one withdrawn
+ * inside the batch does not come back.
+ */
+static int
+test_xlate_batch(void)
+{
+	const uint64_t base = BASE + 4 * G1, iova = 0x40000000, n = 1024;
+	uint64_t g, i;
+
+	TEST_ASSERT(eal_iommu_xlate_insert(base + M2 + K4, iova + 4 * M2, K4) == 0, "published");
+	g = eal_iommu_test_grace_periods();
+	eal_iommu_test_xlate_batch(1);
+	/* n 4 KiB pages, in reverse order, at IOVAs apart from their neighbours'. */
+	for (i = 0; i < n; i++)
+		TEST_ASSERT(eal_iommu_xlate_insert(base + (n - 1 - i) * 2 * K4,
+			iova + (n - 1 - i) * 3 * K4, K4) == 0, "insert %" PRIu64, i);
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(base + 2 * K4)) == RTE_BAD_IOVA,
+		"found before the batch ended");
+	/* A rollback: page 1's mapping goes, page 0's beside it stays. */
+	eal_iommu_xlate_remove(base + 2 * K4, K4);
+	eal_iommu_xlate_remove(base + M2 + K4, K4);
+	eal_iommu_test_xlate_batch(0);
+	TEST_ASSERT(eal_iommu_test_grace_periods() - g == 3,
+		"%" PRIu64 " grace periods: two removals and one publication expected",
+		eal_iommu_test_grace_periods() - g);
+	for (i = 0; i < n; i++)
+		TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(base + i * 2 * K4 + 5)) ==
+			(i == 1 ? RTE_BAD_IOVA : iova + i * 3 * K4 + 5),
+			"page %" PRIu64 " after the batch", i);
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)(base + M2 + K4)) == RTE_BAD_IOVA,
+		"a mapping withdrawn inside the batch came back");
+	for (i = 0; i < n; i++)
+		if (i != 1)
+			eal_iommu_xlate_remove(base + i * 2 * K4, K4);
+	TEST_ASSERT(rte_eal_iommu_lookup((void *)(uintptr_t)base) == RTE_BAD_IOVA,
+		"found after removal");
+	return TEST_SUCCESS;
+}
+
 REGISTER_IOMMU_TEST(xlate_autotest, test_xlate);
+REGISTER_IOMMU_TEST(xlate_batch_autotest, test_xlate_batch);

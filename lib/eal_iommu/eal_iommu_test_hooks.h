@@ -20,6 +20,9 @@ __rte_internal
 int eal_iommu_xlate_insert(uint64_t va, uint64_t iova, uint64_t len);
 __rte_internal
 void eal_iommu_xlate_remove(uint64_t va, uint64_t len);
+/* Begin (begin != 0) or end a batch of the lookup table's writers. */
+__rte_internal
+void eal_iommu_test_xlate_batch(int begin);
 /* Grace periods the lookup table's writers have waited for so far. */
 __rte_internal
 uint64_t eal_iommu_test_grace_periods(void);

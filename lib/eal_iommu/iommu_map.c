@@ -68,6 +68,7 @@ iommu_map_batch_begin_locked(void)
 {
 	iommu_ioas_assert_locked();
 	batch_depth++;
+	iommu_xlate_batch_begin_locked();
 }
 
 int
@@ -75,6 +76,7 @@ iommu_map_batch_end_locked(void)
 {
 	iommu_ioas_assert_locked();
 	RTE_ASSERT(batch_depth > 0);
+	iommu_xlate_batch_end_locked();
 	if (--batch_depth > 0 || !protect_dirty)
 		return 0;
 	protect_dirty = 0;

@@ -118,32 +118,58 @@ report_added_failures_locked(const struct added_failures *af)
 }
 
 /*
- * External memory added to a heap: at the caller's IOVAs (one area per
- * page), or at one kernel-chosen IOVA. Either way it is freed as a whole.
+ * The run of pages of msl from va (at most len bytes) adjacent in IOVA:
+ * its length, and its IOVA in *iova.
+ */
+static uint64_t
+iova_run(const struct rte_memseg_list *msl, uint64_t va, uint64_t len, uint64_t *iova)
+{
+	const struct rte_memseg *ms = rte_mem_virt2memseg((void *)(uintptr_t)va, msl);
+	uint64_t run = msl->page_sz;
+
+	*iova = ms->iova;
+	while (run < len) {
+		ms = rte_mem_virt2memseg((void *)(uintptr_t)(va + run), msl);
+		if (ms->iova != *iova + run)
+			break;
+		run += msl->page_sz;
+	}
+	return run;
+}
+
+/*
+ * External memory added to a heap: at the caller's IOVAs, one area per run
+ * of pages adjacent in IOVA (4 KiB pages at IOVA = VA are one area;
+ * scattered physical addresses a run each), or at one kernel-chosen IOVA.
+ * Either way it is freed as a whole (DPDK removes a registration whole),
+ * so an area never needs splitting.
  */
 static void
 external_added(const struct rte_memseg_list *msl, uint64_t va, uint64_t len)
 {
 	const struct rte_memseg *ms = rte_mem_virt2memseg((void *)(uintptr_t)va, msl);
-	uint64_t off = 0, iova = RTE_BAD_IOVA;
+	uint64_t off = 0, run = 0, done, iova = RTE_BAD_IOVA, first = RTE_BAD_IOVA;
+	unsigned int areas = 0;
 	int ret = 0;
 
 	if (ms != NULL && ms->iova != RTE_BAD_IOVA) {
-		iova = ms->iova;
-		for (off = 0; off < len; off += msl->page_sz) {
-			ms = rte_mem_virt2memseg((void *)(uintptr_t)(va + off), msl);
-			ret = iommu_map_share_locked(va + off, msl->page_sz, ms->iova,
+		for (off = 0; off < len && ret == 0; off += run, areas++) {
+			run = iova_run(msl, va + off, len - off, &iova);
+			ret = iommu_map_share_locked(va + off, run, iova,
 				RTE_EAL_IOMMU_OWNER_EXTERNAL);
-			if (ret < 0)
-				break;
+			if (off == 0)
+				first = iova;
 		}
-		while (ret < 0 && off > 0) {
-			off -= msl->page_sz;
-			iommu_map_remove_locked(va + off, msl->page_sz);
-		}
+		/* Undo the runs before the one that failed: the same runs again. */
+		if (ret < 0)
+			for (done = off - run, off = 0; off < done; off += run) {
+				run = iova_run(msl, va + off, done - off, &iova);
+				iommu_map_remove_locked(va + off, run);
+			}
 	} else {
 		ret = iommu_map_any_locked(va, len, RTE_EAL_IOMMU_OWNER_EXTERNAL,
-			&iova);
+			&first);
+		areas = 1;
 	}
 	if (ret < 0) {
 		unsigned int suppressed = 0;
@@ -156,8 +182,8 @@ external_added(const struct rte_memseg_list *msl, uint64_t va, uint64_t len)
 			RTE_EAL_IOMMU_OWNER_EXTERNAL);
 		return;
 	}
-	IOMMU_LOG(DEBUG, "external memory at VA 0x%" PRIx64 " length 0x%" PRIx64 " mapped at IOVA 0x%" PRIx64,
-		va, len, iova);
+	IOMMU_LOG(DEBUG, "external memory at VA 0x%" PRIx64 " length 0x%" PRIx64 " mapped at IOVA 0x%" PRIx64 " (%u area(s))",
+		va, len, first, areas);
 }
 
 /* Unmap every mapping inside [va, va + len) and forget failures there. */

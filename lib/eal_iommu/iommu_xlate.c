@@ -63,6 +63,17 @@ struct split_snapshot {
 };
 
 static struct split_snapshot *split; /* published: readers load it */
+/*
+ * Inside a batch, split mappings are appended to next, a private copy of
+ * the published snapshot ([0, next_sorted) sorted, the rest in insertion
+ * order), and published together when the batch ends, with one grace
+ * period: adding N split mappings costs one sort, not N copies and N
+ * grace periods. Until then their pages read SPLIT and the published
+ * snapshot lacks them, so a lookup returns RTE_BAD_IOVA for them, as for
+ * memory not yet mapped (the call mapping them has not returned).
+ */
+static struct split_snapshot *next;
+static unsigned int next_cap, next_sorted, batch_depth;
 static int withdrawn; /* translations withdrawn since the last grace period */
 static uint64_t grace_periods;
 static int use_membarrier;
@@ -275,6 +286,109 @@ is_split(uint64_t va, uint64_t len)
 	     (p) <= ((va) + (len) - 1) >> RTE_EAL_IOMMU_XLATE_PAGE_SHIFT && \
 	     (p) * PAGE_SZ < TABLE_LIMIT; (p)++)
 
+/* Append m to next (copying the published snapshot first); -ENOMEM. */
+static int
+next_append(const struct split_mapping *m)
+{
+	unsigned int n = split != NULL ? split->count : 0, cap;
+	struct split_snapshot *s;
+
+	if (next == NULL) {
+		cap = RTE_MAX(2 * n, 64u);
+		s = iommu_fault_malloc(sizeof(*s) + sizeof(s->m[0]) * cap);
+		if (s == NULL)
+			return -ENOMEM;
+		if (n > 0)
+			memcpy(s->m, split->m, sizeof(s->m[0]) * n);
+		s->count = n;
+		next = s;
+		next_cap = cap;
+		next_sorted = n;
+	} else if (next->count == next_cap) {
+		cap = 2 * next_cap;
+		s = iommu_fault_realloc(next, sizeof(*s) + sizeof(s->m[0]) * cap);
+		if (s == NULL)
+			return -ENOMEM;
+		next = s;
+		next_cap = cap;
+	}
+	next->m[next->count++] = *m;
+	return 0;
+}
+
+/* The live mapping at va in next, or NULL (sorted part, then the rest). */
+static struct split_mapping *
+next_find(uint64_t va)
+{
+	unsigned int lo = 0, hi = next_sorted, i;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (next->m[mid].va < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < next_sorted && next->m[i].va == va; i++)
+		if (next->m[i].len > 0)
+			return &next->m[i];
+	for (i = next_sorted; i < next->count; i++)
+		if (next->m[i].va == va && next->m[i].len > 0)
+			return &next->m[i];
+	return NULL;
+}
+
+/* Does a live mapping in next overlap 2 MiB page p? */
+static int
+next_in_page(uint64_t p)
+{
+	unsigned int i;
+
+	for (i = 0; i < next->count; i++)
+		if (next->m[i].len > 0 && next->m[i].va < (p + 1) * PAGE_SZ &&
+		    next->m[i].va + next->m[i].len > p * PAGE_SZ)
+			return 1;
+	return 0;
+}
+
+static int
+split_mapping_cmp(const void *a, const void *b)
+{
+	const struct split_mapping *x = a, *y = b;
+
+	return x->va < y->va ? -1 : x->va > y->va;
+}
+
+void
+iommu_xlate_batch_begin_locked(void)
+{
+	iommu_ioas_assert_locked();
+	batch_depth++;
+}
+
+void
+iommu_xlate_batch_end_locked(void)
+{
+	struct split_snapshot *old = split;
+	unsigned int i, j = 0;
+
+	iommu_ioas_assert_locked();
+	RTE_ASSERT(batch_depth > 0);
+	if (--batch_depth > 0 || next == NULL)
+		return;
+	/* Sorted, tombstones dropped: no allocation, so this cannot fail. */
+	qsort(next->m, next->count, sizeof(next->m[0]), split_mapping_cmp);
+	for (i = 0; i < next->count; i++)
+		if (next->m[i].len > 0)
+			next->m[j++] = next->m[i];
+	next->count = j;
+	__atomic_store_n(&split, next, __ATOMIC_RELEASE);
+	next = NULL;
+	grace_period(); /* nobody reads the old snapshot any more */
+	free(old);
+}
+
 int
 iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len)
 {
@@ -289,7 +403,7 @@ iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len)
 		if (entry_ptr(p, 1) == NULL)
 			return -ENOMEM;
 	if (is_split(va, len)) {
-		ret = split_publish(&m, &old);
+		ret = batch_depth > 0 ? next_append(&m) : split_publish(&m, &old);
 		if (ret < 0)
 			return ret;
 	}
@@ -315,10 +429,15 @@ iommu_xlate_withdraw_locked(uint64_t va, uint64_t len)
 	t = is_split(va, len) ? (struct split_mapping *)(uintptr_t)split_find(split, va) : NULL;
 	if (t != NULL && t->va == va)
 		__atomic_store_n(&t->len, 0, __ATOMIC_RELEASE);
+	/* In a batch: next has it too (copied, or added since), readers do not. */
+	t = next != NULL && is_split(va, len) ? next_find(va) : NULL;
+	if (t != NULL)
+		t->len = 0;
 	FOR_EACH_TABLE_PAGE(p, va, len) {
 		uint64_t *e = entry_ptr(p, 0);
 
-		if (e != NULL && (covers_page(va, len, p) || !split_in_page(split, p)))
+		if (e != NULL && (covers_page(va, len, p) ||
+		    (next != NULL ? !next_in_page(p) : !split_in_page(split, p))))
 			set_entry(e, 0);
 	}
 	withdrawn = 1;
@@ -347,6 +466,9 @@ iommu_xlate_clear_locked(void)
 	unsigned int i;
 
 	iommu_ioas_assert_locked();
+	free(next);
+	next = NULL;
+	batch_depth = 0;
 	for (i = 0; i < RTE_EAL_IOMMU_XLATE_BLOCKS; i++)
 		if (x->block[i] != NULL)
 			memset(x->block[i], 0,
@@ -477,6 +599,17 @@ eal_iommu_xlate_remove(uint64_t va, uint64_t len)
 {
 	iommu_ioas_lock();
 	iommu_xlate_remove_locked(va, len);
+	iommu_ioas_unlock();
+}
+
+void
+eal_iommu_test_xlate_batch(int begin)
+{
+	iommu_ioas_lock();
+	if (begin)
+		iommu_xlate_batch_begin_locked();
+	else
+		iommu_xlate_batch_end_locked();
 	iommu_ioas_unlock();
 }
 

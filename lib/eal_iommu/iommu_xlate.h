@@ -15,6 +15,15 @@
 
 #include <stdint.h>
 
+/*
+ * Between begin and end (nested: the outermost end counts), split mappings
+ * added are published together at the end, with one grace period; lookups
+ * may not find them before (their map call has not returned). end cannot
+ * fail.
+ */
+void iommu_xlate_batch_begin_locked(void);
+void iommu_xlate_batch_end_locked(void);
+
 /* Add [va, va + len) -> iova; -ENOMEM leaves the table as it was. */
 int iommu_xlate_insert_locked(uint64_t va, uint64_t iova, uint64_t len);
 
