@@ -46,7 +46,7 @@ MUTANTS=(
 	"no_collision_check@lib/eal_iommu/iommu_pci_group.c@s/\tret = collides\(&d, &hit, &taken\);/\tret = 0 \&\& collides(\&d, \&hit, \&taken);/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
 	"admit_undmaable@lib/eal_iommu/iommu_pci_group.c@s/if \(!dpdk_memory_dma_able\(\)\)/if (0 \&\& !dpdk_memory_dma_able())/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
 	"no_sync_after_unplug@drivers/bus/iommufd/iommufd_pci.c@s/(int ret = other.unplug\(dev\);\n)\n\tresync_groups\(\);/\1/@vtd48@vtd48_pci_failsafe@pci_failsafe_autotest"
-	"ioas_closed_first@drivers/bus/iommufd/iommufd_pci.c@s/(collect\(&list, on_ioas\);\n\tfor \(i = )0(; i < list.n )/\1list.n\2/@vtd48@vtd48_testpmd@testpmd_fwd"
+	"ioas_closed_first@drivers/bus/iommufd/iommufd_pci.c@s/(collect\(&list, on_ioas\);\n\tfor \(i = )0(; i < n )/\1n\2/@vtd48@vtd48_testpmd@testpmd_fwd"
 	"no_expectations@drivers/bus/iommufd/iommufd_bus.c@s/\tiommufd_pci_expect\(\);\n//@vtd39@vtd39_testpmd_pa@testpmd_fwd"
 	"gate_not_first@drivers/bus/iommufd/iommufd_compat_pci.c@s/(\tunsigned int steps = 0;\n)/\1\n\tif (steps == 0)\n\t\treturn;\n/@vtd48@vtd48_gate_first@ethdev_payload_autotest"
 	"detach_leaks_fd@lib/eal_iommu/iommu_pci_device.c@s/\tclose\(dev->fd\);\n\tTAILQ_REMOVE/\tTAILQ_REMOVE/@vtd48@vtd48_stress@stress_hotplug_autotest"

@@ -741,6 +741,31 @@ debian_dpdk_check()
 	pci_mp_many_check $tag "$libs" $(debian_dpdk_pmds "$v")
 }
 
+# with_fake_pci_devices N COMMAND...: COMMAND sees N made-up PCI devices
+# in /sys/bus/pci/devices (a tmpfs over it in a private mount namespace):
+# device i (0000:80:00.0 on, as pci_expect_many_autotest names them) in
+# IOMMU group 1000 + i, reserving 4 KiB at 0xfe000000000 + i MiB.
+with_fake_pci_devices()
+{
+	local n=$1
+	shift
+	unshare --mount --propagation private sh -c '
+		n=$1; shift
+		d=/sys/bus/pci/devices
+		mount -t tmpfs none $d || exit 1
+		i=0
+		while [ $i -lt $n ]; do
+			name=$(printf "0000:%02x:%02x.%x" $((0x80 + i / 256)) $((i / 8 % 32)) $((i % 8)))
+			g=$d/.groups/$((1000 + i))
+			mkdir -p $g $d/$name || exit 1
+			printf "0x%016x 0x%016x reserved\n" $((0xfe000000000 + (i << 20))) \
+				$((0xfe000000000 + (i << 20) + 0xfff)) > $g/reserved_regions
+			ln -s $g $d/$name/iommu_group
+			i=$((i + 1))
+		done
+		exec "$@"' sh "$n" "$@"
+}
+
 # ioas_memseg_dma_autotest with the device attached by devargs, expecting a policy.
 policy_case()
 {
@@ -800,6 +825,9 @@ mock)
 		--iova-mode=pa -a bus=iommufd,policy=window
 	run_case mock_mp_devargs "secondary_devargs_va secondary_devargs_window" mp_devargs_check
 	run_case mock_fork fork_child_autotest "$TEST_APP" "${EAL[@]}" -- fork_child_autotest
+	# Past the former fixed lists (64 devices expected, 256 counted).
+	run_case mock_pci_expect_many pci_expect_many_autotest with_fake_pci_devices 300 \
+		env IOMMU_TEST_FAKE_PCI=300 "$TEST_APP" "${EAL[@]}" -- pci_expect_many_autotest
 	# EAL's name-first devargs forms (as it writes them back for children).
 	run_case mock_name_first "ioas_memseg_dma_autotest eal_fd_order_autotest" \
 		env IOMMU_TEST_EXPECT_POLICY=window "$TEST_APP" "${EAL[@]}" --iova-mode=pa \

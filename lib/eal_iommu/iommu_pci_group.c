@@ -44,8 +44,6 @@
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
-#define MAX_DEVICES 64
-
 /* A device and the IOVAs it reserves when it attaches (predicted). */
 struct device_reservations {
 	char name[PCI_PRI_STR_SIZE];
@@ -61,12 +59,35 @@ struct bridged_group {
 	dev_t rdev; /* of /dev/vfio/num: tells when EAL closed fd */
 };
 
-static struct device_reservations expected[MAX_DEVICES];
-static unsigned int nexpected;
-static struct device_reservations admitted[MAX_DEVICES];
-static unsigned int nadmitted;
-static struct bridged_group groups[MAX_DEVICES];
-static unsigned int ngroups;
+/* Growable arrays: as many devices and groups as the machine has. */
+static struct device_reservations *expected;
+static unsigned int nexpected, expected_cap;
+static struct device_reservations *admitted;
+static unsigned int nadmitted, admitted_cap;
+static struct bridged_group *groups;
+static unsigned int ngroups, groups_cap;
+
+/*
+ * v (n elements of size sz, capacity *cap) with room for one more: v, or
+ * a larger copy (*cap updated); NULL, v unchanged, when out of memory
+ * (said, for what).
+ */
+static void *
+room_for_one(void *v, unsigned int n, unsigned int *cap, size_t sz, const char *what)
+{
+	unsigned int c = *cap ? 2 * *cap : 8;
+	void *p;
+
+	if (n < *cap)
+		return v;
+	p = iommu_fault_realloc(v, (size_t)c * sz);
+	if (p == NULL) {
+		IOMMU_LOG(ERR, "out of memory for the list of %s (%u so far)", what, n);
+		return NULL;
+	}
+	*cap = c;
+	return p;
+}
 static int compat_ioas_set; /* IOMMU_VFIO_IOAS SET done on this iommufd */
 static unsigned int legacy_devices;
 
@@ -85,17 +106,29 @@ find_in(struct device_reservations *list, unsigned int n, const char *name)
 static int
 push_expectations(void)
 {
-	/* Static: too large for a stack; iommu_ioas.lock serialises its use. */
-	static struct iova_range v[2 * MAX_DEVICES * IOMMU_HOST_MAX_RESERVATIONS];
 	unsigned int i, j, n = 0;
+	struct iova_range *v;
+	int ret;
 
+	for (i = 0; i < nadmitted; i++)
+		n += admitted[i].n;
+	for (i = 0; i < nexpected; i++)
+		n += expected[i].n;
+	v = iommu_fault_malloc(sizeof(*v) * (n + 1));
+	if (v == NULL) {
+		IOMMU_LOG(ERR, "out of memory for the %u IOVA range(s) PCI devices reserve", n);
+		return -ENOMEM;
+	}
+	n = 0;
 	for (i = 0; i < nadmitted; i++)
 		for (j = 0; j < admitted[i].n; j++)
 			v[n++] = admitted[i].v[j];
 	for (i = 0; i < nexpected; i++)
 		for (j = 0; j < expected[i].n; j++)
 			v[n++] = expected[i].v[j];
-	return iommu_ioas_expect_locked(v, n);
+	ret = iommu_ioas_expect_locked(v, n);
+	free(v);
+	return ret;
 }
 
 static int
@@ -112,6 +145,11 @@ predict(const char *name, struct device_reservations *d)
 		return -ENODEV;
 	}
 	n = iommu_host_device_reservations(name, d->v, RTE_DIM(d->v));
+	if (n == -E2BIG) {
+		IOMMU_LOG(ERR, "%s (IOMMU group %d) reserves more than %u IOVA ranges, the most this plug-in reads for a device: not used with the IOAS",
+			name, d->group, (unsigned int)RTE_DIM(d->v));
+		return n;
+	}
 	if (n < 0) {
 		IOMMU_LOG(ERR, "cannot read what %s reserves (IOMMU group %d): %s",
 			name, d->group, strerror(-n));
@@ -130,10 +168,16 @@ eal_iommu_pci_expect(const char *const *names, unsigned int n)
 	iommu_ioas_lock();
 	nexpected = 0;
 	for (i = 0; i < n && ret == 0; i++) {
-		if (nexpected == MAX_DEVICES)
-			ret = -E2BIG;
-		else if (find_in(admitted, nadmitted, names[i]) == NULL &&
-			 predict(names[i], &expected[nexpected]) == 0)
+		struct device_reservations *e = room_for_one(expected, nexpected,
+			&expected_cap, sizeof(*expected), "PCI devices expected");
+
+		if (e == NULL) {
+			ret = -ENOMEM;
+			break;
+		}
+		expected = e;
+		if (find_in(admitted, nadmitted, names[i]) == NULL &&
+		    predict(names[i], &expected[nexpected]) == 0)
 			nexpected++;
 	}
 	if (ret == 0 && iommu_ioas_is_open_locked())
@@ -195,11 +239,14 @@ bridge_group(int num, const char *name)
 		.size = sizeof(compat), .ioas_id = iommu_ioas.ioas_id,
 		.op = IOMMU_VFIO_IOAS_SET,
 	};
+	struct bridged_group *g;
 	struct stat st;
 	int fd, err;
 
-	if (ngroups == MAX_DEVICES)
-		return -E2BIG;
+	g = room_for_one(groups, ngroups, &groups_cap, sizeof(*groups), "VFIO groups on the IOAS");
+	if (g == NULL)
+		return -ENOMEM;
+	groups = g;
 	fd = rte_vfio_get_group_fd(num);
 	if (fd < 0) {
 		IOMMU_LOG(ERR, "cannot open VFIO group %d of %s: bind it to vfio-pci, with /dev/vfio/%d accessible",
@@ -289,8 +336,11 @@ admit_locked(const char *name)
 			name, iommu_ioas.ioas_id);
 		return -EFAULT;
 	}
-	if (nadmitted == MAX_DEVICES)
-		return -E2BIG;
+	e = room_for_one(admitted, nadmitted, &admitted_cap, sizeof(*admitted),
+		"PCI devices on the IOAS");
+	if (e == NULL)
+		return -ENOMEM;
+	admitted = e;
 	ret = predict(name, &d);
 	if (ret < 0)
 		return ret;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,8 +22,6 @@
 #include "iommufd_bus_log.h"
 #include "iommufd_pci.h"
 #include "iommufd_compat.h"
-
-#define MAX_PCI_DEVICES 256
 
 static struct rte_bus *pci_bus;
 static struct iommufd_params params;
@@ -74,21 +73,32 @@ managed(const struct rte_pci_device *pdev)
 		iommufd_params_pci_managed(&params, pdev->device.name);
 }
 
-struct pci_devices {
-	struct rte_pci_device *v[MAX_PCI_DEVICES];
-	unsigned int n;
-};
-
-/* Collect the PCI devices that pass want. */
-static void
-collect(struct pci_devices *list, int (*want)(const struct rte_pci_device *pdev))
+/*
+ * The number of PCI devices that pass want; with v, also a malloc'd array
+ * of them in *v (NULL when none). -ENOMEM, said, when out of memory.
+ */
+static int
+collect(struct rte_pci_device ***v, int (*want)(const struct rte_pci_device *pdev))
 {
 	struct rte_device *dev = NULL;
+	unsigned int n = 0, i = 0;
 
-	list->n = 0;
 	while ((dev = pci_bus->find_device(dev, any_device, NULL)) != NULL)
-		if (want(RTE_DEV_TO_PCI(dev)) && list->n < RTE_DIM(list->v))
-			list->v[list->n++] = RTE_DEV_TO_PCI(dev);
+		n += want(RTE_DEV_TO_PCI(dev)) != 0;
+	if (v == NULL)
+		return n;
+	*v = NULL;
+	if (n == 0)
+		return 0;
+	*v = malloc(sizeof(**v) * n);
+	if (*v == NULL) {
+		BUS_LOG(ERR, "out of memory for a list of %u PCI devices", n);
+		return -ENOMEM;
+	}
+	while (i < n && (dev = pci_bus->find_device(dev, any_device, NULL)) != NULL)
+		if (want(RTE_DEV_TO_PCI(dev)))
+			(*v)[i++] = RTE_DEV_TO_PCI(dev);
+	return i;
 }
 
 static int
@@ -109,16 +119,16 @@ on_legacy_container(const struct rte_pci_device *pdev)
 static void
 resync_groups(void)
 {
-	struct pci_devices list;
+	int n;
 
 	/* A secondary's devices are the primary's, on its IOAS: nothing to count. */
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
-	collect(&list, on_legacy_container);
-	if (list.n > 0 && params.pci_mode == IOMMUFD_PCI_ALL)
-		BUS_LOG(WARNING, "%u vfio-pci device(s) were given to a driver outside IOAS %u (EAL's VFIO container)",
-			list.n, rte_eal_iommu_ioas_id());
-	eal_iommu_pci_group_sync(list.n);
+	n = collect(NULL, on_legacy_container);
+	if (n > 0 && params.pci_mode == IOMMUFD_PCI_ALL)
+		BUS_LOG(WARNING, "%d vfio-pci device(s) were given to a driver outside IOAS %u (EAL's VFIO container)",
+			n, rte_eal_iommu_ioas_id());
+	eal_iommu_pci_group_sync(n);
 }
 
 /*
@@ -216,29 +226,33 @@ wrapped_dma_unmap(struct rte_device *dev, void *addr, uint64_t iova, size_t len)
 unsigned int
 iommufd_pci_managed_count(void)
 {
-	struct pci_devices list;
-
-	if (!started)
-		return 0;
-	collect(&list, managed);
-	return list.n;
+	return started ? (unsigned int)collect(NULL, managed) : 0;
 }
 
 void
 iommufd_pci_expect(void)
 {
-	const char *names[MAX_PCI_DEVICES];
-	struct pci_devices list;
-	unsigned int i;
+	struct rte_pci_device **list;
+	const char **names;
+	int i, n;
 
 	if (!started || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
-	collect(&list, managed);
-	for (i = 0; i < list.n; i++)
-		names[i] = list.v[i]->device.name;
-	if (eal_iommu_pci_expect(names, list.n) < 0)
-		BUS_LOG(ERR, "cannot predict what the PCI devices will reserve: %s",
-			rte_strerror(rte_errno));
+	n = collect(&list, managed);
+	if (n <= 0)
+		return;
+	names = malloc(sizeof(*names) * n);
+	if (names == NULL) {
+		BUS_LOG(ERR, "out of memory for a list of %u PCI devices", n);
+	} else {
+		for (i = 0; i < n; i++)
+			names[i] = list[i]->device.name;
+		if (eal_iommu_pci_expect(names, n) < 0)
+			BUS_LOG(ERR, "cannot predict what the PCI devices will reserve: %s",
+				rte_strerror(rte_errno));
+	}
+	free(names);
+	free(list);
 }
 
 void
@@ -265,8 +279,8 @@ iommufd_pci_start(const struct iommufd_params *p)
 void
 iommufd_pci_stop(void)
 {
-	struct pci_devices list;
-	unsigned int i;
+	struct rte_pci_device **list;
+	int i, n;
 
 	if (!started)
 		return;
@@ -276,10 +290,11 @@ iommufd_pci_stop(void)
 	 * fds, which takes the group out of the IOAS). The PCI bus's own
 	 * cleanup, later, would only remove the drivers.
 	 */
-	collect(&list, on_ioas);
-	for (i = 0; i < list.n && started_by == getpid(); i++)
-		if (other.unplug(&list.v[i]->device) < 0)
+	n = collect(&list, on_ioas);
+	for (i = 0; i < n && started_by == getpid(); i++)
+		if (other.unplug(&list[i]->device) < 0)
 			BUS_LOG(ERR, "cannot release a PCI device before closing the IOAS");
+	free(list);
 	resync_groups();
 	iommufd_vfio_mp_stop();
 	swap_ops();
