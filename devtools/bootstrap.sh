@@ -17,7 +17,7 @@ set -euo pipefail
 
 PACKAGES="build-essential g++ flex bison bc cpio libelf-dev libssl-dev dpkg-dev xz-utils
 	meson ninja-build python3-pyelftools libnuma-dev pkg-config
-	qemu-system-x86 pciutils python3-sphinx libbsd0 libfdt1"
+	qemu-system-x86 pciutils python3-sphinx libbsd0 libfdt1 libpcap0.8"
 
 SRC_LIST=/etc/apt/sources.list.d/dpdk-iommufd-src.sources
 

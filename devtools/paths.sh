@@ -30,7 +30,8 @@ SANITIZE_MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-f
 # at these exact versions and unpacked, never installed (bootstrap.sh
 # debian_dpdk): the VM tier runs the project's apps and plug-in on their
 # libraries. The packages: what the project's binaries and testpmd load
-# (their librte_* needs), the e1000 and ring PMDs.
+# (their librte_* needs), the e1000 and ring PMDs; their own needs from
+# this machine's suite (libbsd0, libfdt1, libpcap0.8) bootstrap.sh installs.
 DEBIAN_DPDK_VERSIONS="22.11.7-1~deb12u1 22.11.11-0+deb12u1"
 DEBIAN_DPDK_PACKAGES="librte-eal23 librte-kvargs23 librte-telemetry23 librte-ring23
 	librte-mempool23 librte-mbuf23 librte-net23 librte-meter23 librte-ethdev23

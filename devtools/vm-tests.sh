@@ -739,6 +739,14 @@ debian_dpdk_check()
 		echo "FAIL debian_payload_$tag: exit $rc, or not on Debian's DPDK ${v%%-*}"
 	fi
 	pci_mp_many_check $tag "$libs" $(debian_dpdk_pmds "$v")
+	# The project's testpmd on those libraries too, forwarding both ways.
+	local -x LD_LIBRARY_PATH=$libs:$LD_LIBRARY_PATH
+	testpmd_fwd_check deb${tag}fwd va $(debian_dpdk_pmds "$v")
+	if grep -q "^IOMMUFD_BUS: running on DPDK ${v%%-*} " "$CASE_LOG_DIR/deb${tag}fwd-testpmd.log"; then
+		echo "PASS testpmd_on_debian_$tag"
+	else
+		echo "FAIL testpmd_on_debian_$tag: testpmd did not run on Debian's DPDK ${v%%-*}"
+	fi
 }
 
 # with_fake_pci_devices N COMMAND...: COMMAND sees N made-up PCI devices
@@ -913,9 +921,9 @@ vtd48)
 		--iova-mode=pa -a bus=iommufd,policy=pa
 	# Debian's DPDK packages of two 22.11 releases (the VFIO requests of
 	# secondaries are numbered differently before 22.11.11).
-	run_case vtd48_debian_22_11_7 "debian_payload_deb7 ${MP_RESULTS//own/deb7}" \
+	run_case vtd48_debian_22_11_7 "debian_payload_deb7 ${MP_RESULTS//own/deb7} telemetry_devices_check testpmd_fwd testpmd_on_debian_deb7" \
 		debian_dpdk_check 22.11.7-1~deb12u1 deb7
-	run_case vtd48_debian_22_11_11 "debian_payload_deb11 ${MP_RESULTS//own/deb11}" \
+	run_case vtd48_debian_22_11_11 "debian_payload_deb11 ${MP_RESULTS//own/deb11} telemetry_devices_check testpmd_fwd testpmd_on_debian_deb11" \
 		debian_dpdk_check 22.11.11-0+deb12u1 deb11
 	run_case vtd48_testpmd "telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwd48 va
 	run_case vtd48_static_app ioas_ping_static ioas_ping_check static \
