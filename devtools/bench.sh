@@ -16,6 +16,12 @@
 #                                of DPDK memory is mapped: through the
 #                                plug-in's IOAS vs EAL's legacy type1
 #                                container, in one VM run (vtd48)
+#   devtools/bench.sh xmem       registering 1 GiB of 4 KiB external memory
+#                                (testpmd --mp-alloc=xmem's way), IOVAs
+#                                adjacent and scattered: the plug-in vs a
+#                                bare IOMMU_IOAS_MAP loop per page, each
+#                                IOAS with a VT-d device; and EAL's type1
+#                                path (test VM, vtd48)
 #   devtools/bench.sh lookup     VA -> IOVA lookups at 1, 16 and 128 GiB,
 #                                single and in bursts of 1, 8 and 32, vs
 #                                DPDK's and reference translations, 1 and 2
@@ -52,6 +58,29 @@ in_vm_map_init()
 			${mode#*|} --file-prefix=bench -d "$PLUGIN" -a bus=iommufd,attach=$NIC0 \
 			--log-level=lib.eal_iommu:warning -- map_init_perf || return 1
 	done
+}
+
+in_vm_xmem()
+{
+	local out
+	bind_vfio $NIC0 && bind_vfio $NIC1 || die "cannot bind the NICs to vfio-pci"
+	echo "== xmem: $(uname -r), TCG VM, $(nproc) vCPUs, VT-d 48-bit"
+	echo
+	echo "-- IOVAs adjacent page to page (IOVA = VA)"
+	IOMMU_TEST_BENCH_ROUNDS=3 IOMMU_TEST_PCI_DEV2=$NIC1 "$TEST_APP" -l 0 --no-pci -m 64 \
+		--file-prefix=bench -d "$PLUGIN" -a bus=iommufd,attach=$NIC0 \
+		--log-level=lib.eal_iommu:warning -- xmem_map_perf || return 1
+	echo
+	echo "-- IOVAs scattered (each page's apart from its neighbours', as physical addresses)"
+	IOMMU_TEST_BENCH_ROUNDS=1 IOMMU_TEST_XMEM_SCATTERED=1 IOMMU_TEST_PCI_DEV2=$NIC1 \
+		"$TEST_APP" -l 0 --no-pci -m 64 --file-prefix=bench -d "$PLUGIN" \
+		-a bus=iommufd,attach=$NIC0 --log-level=lib.eal_iommu:warning -- xmem_map_perf ||
+		return 1
+	echo
+	echo "-- EAL's VFIO type1 container (no plug-in; the NIC on it), IOVAs = VA"
+	out=$("$TEST_APP" -l 0 -m 64 --file-prefix=bench -a $NIC0 -- xmem_map_perf 2>&1)
+	grep -v 'Cannot set up DMA remapping\|DMA remapping failed' <<<"$out" | tail -n 5
+	echo "  pages EAL could not map (type1's limit of mappings): $(grep -c 'Cannot set up DMA remapping' <<<"$out")"
 }
 
 # Milliseconds one run of "$@" takes (it must succeed).
@@ -157,13 +186,18 @@ hotplug)
 	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 640 \
 		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm hotplug
 	;;
+xmem)
+	"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
+	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 64 \
+		--timeout 2400 -- "$DEVTOOLS_DIR/bench.sh" --in-vm xmem
+	;;
 map-init|startup)
 	"$DEVTOOLS_DIR/bootstrap.sh" || die "bootstrap failed"
 	exec "$DEVTOOLS_DIR/vm.sh" --profile vtd48 --mem 3 --hugepages 640 \
 		--timeout 1800 -- "$DEVTOOLS_DIR/bench.sh" --in-vm "$1"
 	;;
 *)
-	sed -n '4,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

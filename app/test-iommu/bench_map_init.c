@@ -15,22 +15,19 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include <linux/iommufd.h>
-#include <linux/vfio.h>
 
 #include <rte_eal_iommu.h>
 #include "eal_iommu_test_hooks.h"
 
+#include "bench_util.h"
 #include "test.h"
 #include "test_util.h"
 
@@ -38,40 +35,6 @@
 #define GOAL 1.1
 
 static struct test_segments segments;
-
-/* Bind a vfio-pci device's cdev to fd and attach it to ioas; its fd or -errno. */
-static int
-attach_raw(int fd, uint32_t ioas, const char *bdf)
-{
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = fd };
-	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = ioas };
-	char path[PATH_MAX];
-	struct dirent *e;
-	int dev = -ENODEV;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	d = opendir(path);
-	if (d == NULL)
-		return -ENODEV;
-	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, "vfio", 4) == 0) {
-			snprintf(path, sizeof(path), "/dev/vfio/devices/%s", e->d_name);
-			dev = open(path, O_RDWR);
-			break;
-		}
-	closedir(d);
-	if (dev < 0)
-		return dev == -ENODEV ? dev : -errno;
-	if (ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0 ||
-	    ioctl(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) < 0) {
-		int err = -errno;
-
-		close(dev);
-		return err;
-	}
-	return dev;
-}
 
 /* The bare loop: one IOMMU_IOAS_MAP per segment at the plug-in's IOVAs. */
 static int
@@ -196,11 +159,9 @@ run(int fd, uint32_t ioas, int rounds, const uint64_t *iovas)
 static int
 cmd_map_init_perf(void)
 {
-	const char *dev2 = getenv("IOMMU_TEST_PCI_DEV2");
 	const char *env_rounds = getenv("IOMMU_TEST_BENCH_ROUNDS");
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-	struct iommu_destroy destroy = { .size = sizeof(destroy) };
-	int fd = rte_eal_iommu_fd(), rounds, dev = -1, ret;
+	int fd = rte_eal_iommu_fd(), rounds, ret;
+	struct bench_raw_ioas raw;
 	uint64_t *iovas;
 	unsigned int i;
 
@@ -213,23 +174,12 @@ cmd_map_init_perf(void)
 	TEST_ASSERT(iovas != NULL, "no memory");
 	for (i = 0; i < segments.count; i++)
 		iovas[i] = rte_eal_iommu_virt2iova((void *)(uintptr_t)segments.segs[i].va);
-	TEST_ASSERT(ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) == 0, "second IOAS: %s",
-		strerror(errno));
-	if (dev2 != NULL) {
-		dev = attach_raw(fd, alloc.out_ioas_id, dev2);
-		if (dev < 0)
-			printf("cannot attach %s to the raw IOAS: %s\n", dev2, strerror(-dev));
+	if (bench_raw_ioas_open(&raw, getenv("IOMMU_TEST_PCI_DEV2")) < 0) {
+		free(iovas);
+		return TEST_FAILED;
 	}
-	printf("plug-in IOAS %u%s, raw IOAS %u%s%s\n", rte_eal_iommu_ioas_id(),
-		rte_eal_iommu_maps(NULL, 0) > 0 ? "" : " (empty)", alloc.out_ioas_id,
-		dev >= 0 ? " with device " : " without a device",
-		dev >= 0 ? dev2 : "");
-	ret = dev2 != NULL && dev < 0 ? TEST_FAILED :
-		run(fd, alloc.out_ioas_id, rounds, iovas);
-	if (dev >= 0)
-		close(dev);
-	destroy.id = alloc.out_ioas_id;
-	ioctl(fd, IOMMU_DESTROY, &destroy);
+	ret = run(fd, raw.ioas, rounds, iovas);
+	bench_raw_ioas_close(&raw);
 	free(iovas);
 	return ret;
 }

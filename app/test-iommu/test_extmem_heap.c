@@ -38,33 +38,6 @@
 #define XMEM_LEN ((uint64_t)XMEM_PAGES * PAGE)
 #define HEAP "iommu_xmem_scale"
 
-/* A free IOVA span of len in the valid ranges, above every mapping; 0 or -1. */
-static int
-free_iova_span(uint64_t len, uint64_t *base)
-{
-	struct rte_eal_iommu_range r[TEST_MAX_RANGES];
-	struct rte_eal_iommu_map *maps = NULL;
-	uint64_t align, top = 0, start;
-	int n, nmaps, i, j;
-
-	n = rte_eal_iommu_ranges(r, TEST_MAX_RANGES, &align);
-	nmaps = test_get_maps(&maps);
-	for (i = 0; i < n && i < TEST_MAX_RANGES; i++) {
-		top = r[i].start;
-		for (j = 0; j < nmaps; j++)
-			if (maps[j].iova <= r[i].last && maps[j].iova + maps[j].len > top)
-				top = maps[j].iova + maps[j].len;
-		start = RTE_ALIGN_CEIL(top, UINT64_C(2) << 20);
-		if (start >= top && start + len - 1 <= r[i].last && start + len > start) {
-			*base = start;
-			free(maps);
-			return 0;
-		}
-	}
-	free(maps);
-	return -1;
-}
-
 /* IOAS areas of the library inside [va, va + len). */
 static int
 areas_in(uint64_t va, uint64_t len)
@@ -153,7 +126,7 @@ test_extmem_heap_scale(void)
 
 	TEST_ASSERT(rte_eal_iommu_fd() >= 0 && selftest_available(rte_eal_iommu_fd()),
 		"needs the plug-in and CONFIG_IOMMUFD_TEST");
-	TEST_ASSERT(free_iova_span(XMEM_LEN, &base) == 0,
+	TEST_ASSERT(test_free_iova_span(XMEM_LEN, &base) == 0,
 		"no free IOVA span of 0x%" PRIx64 " bytes", XMEM_LEN);
 	va = mmap(NULL, XMEM_LEN, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

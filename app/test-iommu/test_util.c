@@ -306,3 +306,30 @@ test_ioas_device(void)
 		found = dev;
 	return found;
 }
+
+/* A free IOVA span of len in the valid ranges, above every mapping there. */
+int
+test_free_iova_span(uint64_t len, uint64_t *base)
+{
+	struct rte_eal_iommu_range r[TEST_MAX_RANGES];
+	struct rte_eal_iommu_map *maps = NULL;
+	uint64_t align, top = 0, start;
+	int n, nmaps, i, j;
+
+	n = rte_eal_iommu_ranges(r, TEST_MAX_RANGES, &align);
+	nmaps = test_get_maps(&maps);
+	for (i = 0; i < n && i < TEST_MAX_RANGES; i++) {
+		top = r[i].start;
+		for (j = 0; j < nmaps; j++)
+			if (maps[j].iova <= r[i].last && maps[j].iova + maps[j].len > top)
+				top = maps[j].iova + maps[j].len;
+		start = RTE_ALIGN_CEIL(top, UINT64_C(2) << 20);
+		if (start >= top && start + len - 1 <= r[i].last && start + len > start) {
+			*base = start;
+			free(maps);
+			return 0;
+		}
+	}
+	free(maps);
+	return -1;
+}

@@ -82,6 +82,9 @@ int test_ioas_state_differs(const struct test_ioas_state *a, const struct test_i
 /* The iommufd bus's ioas device (rte_dev_dma_map() on it), or NULL. */
 struct rte_device *test_ioas_device(void);
 
+/* A free IOVA span of len in the valid ranges, above every mapping; 0 or -1. */
+int test_free_iova_span(uint64_t len, uint64_t *base);
+
 /* Entries in /proc/self/fd. */
 unsigned int test_count_fds(void);
 
