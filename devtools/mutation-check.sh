@@ -178,10 +178,16 @@ for m in "${MUTANTS[@]}"; do
 		tests[$name]=$test
 	fi
 done
-for profile in $(printf '%s\n' "${!vm_jobs[@]}" | sort); do
-	out=$("$DEVTOOLS_DIR/vm.sh" --profile "$profile" --timeout 2400 \
+# Each profile's VM at once (vm.sh runs two at a time, the rest wait).
+for profile in "${!vm_jobs[@]}"; do
+	"$DEVTOOLS_DIR/vm.sh" --profile "$profile" --timeout 2400 \
 		--out "$MUTANT_DIR/vm-$profile" -- \
-		"$DEVTOOLS_DIR/mutants-in-vm.sh" "$profile" "$MUTANT_DIR" ${vm_jobs[$profile]} 2>&1)
+		"$DEVTOOLS_DIR/mutants-in-vm.sh" "$profile" "$MUTANT_DIR" ${vm_jobs[$profile]} \
+		> "$MUTANT_DIR/vm-$profile.out" 2>&1 &
+done
+wait
+for profile in $(printf '%s\n' "${!vm_jobs[@]}" | sort); do
+	out=$(cat "$MUTANT_DIR/vm-$profile.out")
 	for job in ${vm_jobs[$profile]}; do
 		name=${job%%:*}
 		report "$name" "$profile" "${tests[$name]}" \

@@ -36,7 +36,6 @@ mkdir -p "$CASE_LOG_DIR"
 . "$DEVTOOLS_DIR/cases.sh"
 
 UNIT_TESTS="iova_ranges_autotest map_table_autotest xlate_autotest xlate_batch_autotest plugin_without_iommufd_autotest"
-VM_PROFILES="mock vtd48 vtd39"
 
 # timed WHAT... -- COMMAND...: run COMMAND, adding its time, named WHAT,
 # to $RESULTS_DIR/times (printed at the end: CI's limit is 90 minutes).
@@ -213,34 +212,39 @@ sanitize_vm_cases()
 	esac
 }
 
+# vm_profile P [sanitize]: the VM cases of profile P (with the sanitizer
+# build: the cases sanitize_vm_cases names), their result lines.
+vm_profile()
+{
+	local p=$1 what="VM profile $1" rc out env=()
+	if [ "${2:-}" = sanitize ]; then
+		what+=", sanitizers"
+		env=(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)"
+			DPDK_IOMMUFD_BUILD=$SANITIZE_BUILD_DIR)
+	fi
+	log "VM tier: ${what#VM }"
+	out=$(timed "  $what" -- env "${env[@]}" "$DEVTOOLS_DIR/vm.sh" --profile "$p" \
+		--timeout 1500 --out "$RESULTS_DIR/vm-$p${2:+-$2}" -- \
+		"$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+		echo "FAIL $p${2:+-$2}/vm: exit code $rc without a failed test"
+	fi
+}
+
+# Two VMs side by side (vm.sh takes at most two): the vtd48 lane and the
+# others, about as long; their results are printed in a fixed order. The
+# sanitizer build's cases: the stock tools, not built with the sanitizers,
+# run with their runtimes preloaded; primaries put DPDK memory above
+# ASan's shadow for their secondaries (see vm-tests.sh).
 vm_tier()
 {
-	local p rc out
-	for p in $VM_PROFILES; do
-		log "VM tier: profile $p"
-		out=$(timed "  VM profile $p" -- "$DEVTOOLS_DIR/vm.sh" --profile "$p" --timeout 1500 \
-			--out "$RESULTS_DIR/vm-$p" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
-		rc=$?
-		echo "$out"
-		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-			echo "FAIL $p/vm: exit code $rc without a failed test"
-		fi
-	done
-	# Cases with the sanitizer build (the stock tools, not built with the
-	# sanitizers, run with their runtimes preloaded; primaries put DPDK
-	# memory above ASan's shadow for their secondaries: see vm-tests.sh).
-	for p in mock vtd48; do
-		log "VM tier: profile $p, sanitizer build"
-		out=$(IOMMU_TEST_SANITIZE=1 IOMMU_TEST_CASES="$(sanitize_vm_cases $p)" \
-			DPDK_IOMMUFD_BUILD=$SANITIZE_BUILD_DIR timed "  VM profile $p, sanitizers" -- \
-			"$DEVTOOLS_DIR/vm.sh" --profile "$p" \
-			--timeout 1500 --out "$RESULTS_DIR/vm-$p-sanitize" -- "$DEVTOOLS_DIR/vm-tests.sh" "$p" 2>&1)
-		rc=$?
-		echo "$out"
-		if [ $rc != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-			echo "FAIL $p-sanitize/vm: exit code $rc without a failed test"
-		fi
-	done
+	local lane=$RESULTS_DIR/lane
+	{ vm_profile vtd48; vm_profile vtd48 sanitize; } > "$lane-1" &
+	{ vm_profile mock; vm_profile vtd39; vm_profile mock sanitize; } > "$lane-2"
+	wait
+	cat "$lane-2" "$lane-1"
 	log "VM tier: mutation check"
 	timed "  mutation check" -- "$DEVTOOLS_DIR/mutation-check.sh"
 }

@@ -102,10 +102,19 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro"
 cmdline+=" init=$DEVTOOLS_DIR/vm-init.sh $iommu_cmdline"
 cmdline+=" hugepagesz=2M hugepages=$hugepages panic=-1 quiet"
 
-# One VM at a time on this machine (two cores): wait for the one running.
-exec 9>"$CACHE_DIR/vm.lock"
-if ! flock -n 9; then
-	log "vm.sh: another test VM is running; waiting for it"
+# At most two VMs at once on this machine (two cores, one TCG thread per
+# VT-d VM): take a free slot, or wait for the first.
+slot=""
+for s in vm.lock vm.lock.1; do
+	exec 9>"$CACHE_DIR/$s"
+	if flock -n 9; then
+		slot=$s
+		break
+	fi
+done
+if [ -z "$slot" ]; then
+	log "vm.sh: two test VMs are running; waiting for one"
+	exec 9>"$CACHE_DIR/vm.lock"
 	flock 9
 fi
 

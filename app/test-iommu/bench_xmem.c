@@ -97,7 +97,8 @@ cmd_xmem_map_perf(void)
 	uint64_t len = (uint64_t)(mb != NULL ? atoi(mb) : 1024) << 20, base = 0, g;
 	double plugin[MAX_ROUNDS], raw[MAX_ROUNDS], t, mp, mr;
 	int fd = rte_eal_iommu_fd(), rounds, r, ret = TEST_FAILED;
-	unsigned int n = len / PAGE, i, areas = 0;
+	unsigned int n = len / PAGE, i, areas = 0, before;
+	int spread = scattered != NULL && scattered[0] == '1';
 	struct bench_raw_ioas raw_ioas;
 	rte_iova_t *iovas;
 	uint8_t *va;
@@ -109,7 +110,7 @@ cmd_xmem_map_perf(void)
 	TEST_ASSERT(va != MAP_FAILED, "mmap of %" PRIu64 " MiB", len >> 20);
 	iovas = calloc(n, sizeof(*iovas));
 	TEST_ASSERT(iovas != NULL && rte_malloc_heap_create(HEAP) == 0, "no heap");
-	if (scattered != NULL && scattered[0] == '1') {
+	if (spread) {
 		TEST_ASSERT(fd >= 0 && test_free_iova_span(len, &base) == 0,
 			"no free IOVA span (scattered IOVAs need the plug-in)");
 		for (i = 0; i < n; i++)
@@ -122,7 +123,7 @@ cmd_xmem_map_perf(void)
 		/* EAL's own VFIO maps the pages, if a device is on its container. */
 		t = timed_add(va, len, iovas, n);
 		if (t >= 0)
-			printf("\n%" PRIu64 " MiB of 4 KiB pages (%u), without the plug-in: rte_malloc_heap_memory_add %.1f ms\n",
+			printf("%" PRIu64 " MiB of 4 KiB pages (%u), without the plug-in: rte_malloc_heap_memory_add %.1f ms\n",
 				len >> 20, n, t);
 		ret = t >= 0 && rte_malloc_heap_memory_remove(HEAP, va, len) == 0 ?
 			TEST_SUCCESS : TEST_FAILED;
@@ -130,6 +131,7 @@ cmd_xmem_map_perf(void)
 	}
 	if (bench_raw_ioas_open(&raw_ioas, getenv("IOMMU_TEST_PCI_DEV2")) < 0)
 		goto out;
+	before = rte_eal_iommu_maps(NULL, 0);
 	for (r = 0; r < rounds; r++) {
 		if (r % 2 == 1) {
 			t = test_now_ms();
@@ -139,7 +141,7 @@ cmd_xmem_map_perf(void)
 		g = eal_iommu_test_grace_periods();
 		plugin[r] = timed_add(va, len, iovas, n);
 		g = eal_iommu_test_grace_periods() - g;
-		areas = rte_eal_iommu_maps(NULL, 0);
+		areas = rte_eal_iommu_maps(NULL, 0) - before;
 		if (r % 2 == 0) {
 			t = test_now_ms();
 			ret = raw_loop(fd, raw_ioas.ioas, va, iovas, n, 0);
@@ -161,7 +163,7 @@ cmd_xmem_map_perf(void)
 		mp = test_median(plugin, rounds);
 		mr = test_median(raw, rounds);
 		printf("\n%" PRIu64 " MiB of 4 KiB pages (%u), IOVAs %s: the plug-in made %u IOAS area(s) (median of %d rounds)\n",
-			len >> 20, n, base != 0 ? "scattered" : "adjacent", areas, rounds);
+			len >> 20, n, spread ? "scattered" : "adjacent", areas, rounds);
 		printf("  %-52s %10.1f ms\n", "raw IOMMU_IOAS_MAP loop, one ioctl per page", mr);
 		printf("  %-52s %10.1f ms\n", "plug-in: rte_malloc_heap_memory_add (DPDK's and ours)", mp);
 		printf("  plug-in / raw: %.2f (goal <= %.1f: %s)\n", mp / mr, GOAL,
