@@ -14,7 +14,7 @@ set -uo pipefail
 # name @ file @ perl substitution @ profile @ VM case @ test that must fail
 MUTANTS=(
 	"split_published_per_insert@lib/eal_iommu/iommu_xlate.c@s/ret = batch_depth > 0 \? next_append/ret = 0 ? next_append/@host@host@xlate_batch_autotest"
-	"batch_withdraw_clears_page@lib/eal_iommu/iommu_xlate.c@s/(next_in_page\(uint64_t p\)\n\{\n\tunsigned int i;\n\n\tfor \(i = 0; i < )next->count/\1next_sorted/@host@host@xlate_batch_autotest"
+	"batch_withdraw_clears_page@lib/eal_iommu/iommu_xlate.c@s/\*e == RTE_EAL_IOMMU_XLATE_SPLIT &&\n\t\t\t    !split_in_page\(split, p\)\)/*e == RTE_EAL_IOMMU_XLATE_SPLIT)/@host@host@xlate_batch_autotest"
 	"external_page_per_area@lib/eal_iommu/iommu_mem_events.c@s/if \(ms->iova != \*iova \+ run\)/if (1)/@mock@mock_extmem_scale@extmem_heap_scale_autotest"
 	"forked_child_closes_ioas@lib/eal_iommu/iommu_lifecycle.c@s/if \(forked\) \{/if (0 \&\& forked) {/@mock@mock_fork@fork_child_autotest"
 	"secondary_gets_eal_container@drivers/bus/iommufd/iommufd_compat_vfio_mp.c@s/fd = open\(VFIO_CONTAINER_PATH, O_RDWR \| O_CLOEXEC\);/fd = rte_vfio_get_container_fd();/@vtd48@vtd48_pci_mp@mp_primary_kept_own"
@@ -95,9 +95,11 @@ prepare_work()
 {
 	local deps m file
 
-	# A build of another set of files (another checkout) is started afresh.
+	# A build of other sources (another checkout, or edited since) is
+	# started afresh: file times do not order content across checkouts.
 	deps="$DPDK_PREFIX $KERNEL_HEADERS $PROJECT_MESON_OPTS $(cd "$REPO_DIR" &&
-		git ls-files --cached --others --exclude-standard | sha256sum | cut -c1-12)"
+		git ls-files -z --cached --others --exclude-standard |
+		xargs -0 sha256sum 2>/dev/null | sha256sum | cut -c1-12)"
 	[ "$(cat "$WORK/deps" 2>/dev/null)" = "$deps" ] || rm -rf "$WORK/build"
 	copy_tree "$WORK/src"
 	for m in "${MUTANTS[@]}"; do

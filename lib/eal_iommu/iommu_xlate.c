@@ -74,6 +74,15 @@ static struct split_snapshot *split; /* published: readers load it */
  */
 static struct split_snapshot *next;
 static unsigned int next_cap, next_sorted, batch_depth;
+static int next_appended_sorted; /* appended in ascending VA order so far */
+/*
+ * Ranges withdrawn inside a batch: their partly covered 2 MiB pages are
+ * cleared when the batch ends, if no split mapping is left in them then
+ * (checked in the sorted snapshot), rather than by scanning next at each
+ * withdrawal (a rollback of N mappings would take N^2 steps).
+ */
+static struct { uint64_t va, len; } *recheck;
+static unsigned int nrecheck, recheck_cap;
 static int withdrawn; /* translations withdrawn since the last grace period */
 static uint64_t grace_periods;
 static int use_membarrier;
@@ -304,6 +313,7 @@ next_append(const struct split_mapping *m)
 		next = s;
 		next_cap = cap;
 		next_sorted = n;
+		next_appended_sorted = 1;
 	} else if (next->count == next_cap) {
 		cap = 2 * next_cap;
 		s = iommu_fault_realloc(next, sizeof(*s) + sizeof(s->m[0]) * cap);
@@ -312,31 +322,65 @@ next_append(const struct split_mapping *m)
 		next = s;
 		next_cap = cap;
 	}
+	if (next->count > next_sorted && next->m[next->count - 1].va >= m->va)
+		next_appended_sorted = 0;
 	next->m[next->count++] = *m;
 	return 0;
+}
+
+/* Index of the first mapping in m[lo, hi) (sorted by VA) at or above va. */
+static unsigned int
+va_lower_bound(const struct split_mapping *m, unsigned int lo, unsigned int hi, uint64_t va)
+{
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (m[mid].va < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The live mapping at va in next, or NULL (sorted part, then the rest). */
 static struct split_mapping *
 next_find(uint64_t va)
 {
-	unsigned int lo = 0, hi = next_sorted, i;
+	unsigned int i;
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (next->m[mid].va < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < next_sorted && next->m[i].va == va; i++)
+	for (i = va_lower_bound(next->m, 0, next_sorted, va);
+	     i < next_sorted && next->m[i].va == va; i++)
 		if (next->m[i].len > 0)
 			return &next->m[i];
-	for (i = next_sorted; i < next->count; i++)
+	i = next_appended_sorted ? va_lower_bound(next->m, next_sorted, next->count, va) :
+		next_sorted;
+	for (; i < next->count; i++)
 		if (next->m[i].va == va && next->m[i].len > 0)
 			return &next->m[i];
+		else if (next_appended_sorted && next->m[i].va > va)
+			break;
 	return NULL;
+}
+
+/* Remember [va, va + len) for the end of the batch; 0 or -ENOMEM. */
+static int
+recheck_add(uint64_t va, uint64_t len)
+{
+	unsigned int cap;
+	void *p;
+
+	if (nrecheck == recheck_cap) {
+		cap = recheck_cap ? 2 * recheck_cap : 64;
+		p = iommu_fault_realloc(recheck, sizeof(*recheck) * cap);
+		if (p == NULL)
+			return -ENOMEM;
+		recheck = p;
+		recheck_cap = cap;
+	}
+	recheck[nrecheck].va = va;
+	recheck[nrecheck++].len = len;
+	return 0;
 }
 
 /* Does a live mapping in next overlap 2 MiB page p? */
@@ -385,6 +429,18 @@ iommu_xlate_batch_end_locked(void)
 	next->count = j;
 	__atomic_store_n(&split, next, __ATOMIC_RELEASE);
 	next = NULL;
+	/* Pages withdrawn from that no split mapping is left in read 0. */
+	for (i = 0; i < nrecheck; i++) {
+		uint64_t p, *e;
+
+		FOR_EACH_TABLE_PAGE(p, recheck[i].va, recheck[i].len) {
+			e = entry_ptr(p, 0);
+			if (e != NULL && *e == RTE_EAL_IOMMU_XLATE_SPLIT &&
+			    !split_in_page(split, p))
+				set_entry(e, 0);
+		}
+	}
+	nrecheck = 0;
 	grace_period(); /* nobody reads the old snapshot any more */
 	free(old);
 }
@@ -423,6 +479,7 @@ iommu_xlate_withdraw_locked(uint64_t va, uint64_t len)
 {
 	struct split_mapping *t;
 	uint64_t p;
+	int deferred;
 
 	iommu_ioas_assert_locked();
 	/* A tombstone (len 0 matches nothing), dropped by the next publish. */
@@ -433,11 +490,15 @@ iommu_xlate_withdraw_locked(uint64_t va, uint64_t len)
 	t = next != NULL && is_split(va, len) ? next_find(va) : NULL;
 	if (t != NULL)
 		t->len = 0;
+	/* Pages it shares: at the end of the batch, or now if that cannot be. */
+	deferred = next != NULL && recheck_add(va, len) == 0;
 	FOR_EACH_TABLE_PAGE(p, va, len) {
 		uint64_t *e = entry_ptr(p, 0);
 
-		if (e != NULL && (covers_page(va, len, p) ||
-		    (next != NULL ? !next_in_page(p) : !split_in_page(split, p))))
+		if (e == NULL || (!covers_page(va, len, p) && deferred))
+			continue;
+		if (covers_page(va, len, p) ||
+		    (next != NULL ? !next_in_page(p) : !split_in_page(split, p)))
 			set_entry(e, 0);
 	}
 	withdrawn = 1;
@@ -468,6 +529,7 @@ iommu_xlate_clear_locked(void)
 	iommu_ioas_assert_locked();
 	free(next);
 	next = NULL;
+	nrecheck = 0;
 	batch_depth = 0;
 	for (i = 0; i < RTE_EAL_IOMMU_XLATE_BLOCKS; i++)
 		if (x->block[i] != NULL)
