@@ -20,7 +20,7 @@ struct compat_release {
 	struct compat_vfio_mp vfio_mp;
 };
 
-/* The running release's facts; only after iommufd_compat_check() passed. */
+/* The running release's facts; NULL unless iommufd_compat_check() passed. */
 const struct compat_release *iommufd_compat_release(void);
 
 #endif /* IOMMUFD_COMPAT_RELEASES_H */

@@ -64,12 +64,17 @@ static int taken_over; /* EAL_VFIO_MP answered here */
 static int
 answer(const struct rte_mp_msg *msg, const void *peer)
 {
-	const struct compat_vfio_mp *proto = &iommufd_compat_release()->vfio_mp;
+	const struct compat_release *rel = iommufd_compat_release();
 	const struct vfio_mp_param *m = (const struct vfio_mp_param *)msg->param;
+	const struct compat_vfio_mp *proto;
 	struct rte_mp_msg reply;
 	struct vfio_mp_param *r = (struct vfio_mp_param *)reply.param;
 	int fd = -1, close_after = 0, ret;
 
+	/* Registered only to make rte_eal_init() fail: no protocol to speak. */
+	if (rel == NULL)
+		return -1;
+	proto = &rel->vfio_mp;
 	if (msg->len_param != sizeof(*m)) {
 		BUS_LOG(ERR, "VFIO request of an unknown form from a secondary process");
 		return -1;
