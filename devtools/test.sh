@@ -233,16 +233,17 @@ vm_profile()
 	fi
 }
 
-# Two VMs side by side (vm.sh takes at most two): the vtd48 lane and the
-# others, about as long; their results are printed in a fixed order. The
+# Two VMs side by side (vm.sh takes at most two): the VT-d profiles in one
+# lane, the mock profile (two TCG threads) in the other, about as long;
+# their results are printed in a fixed order. The
 # sanitizer build's cases: the stock tools, not built with the sanitizers,
 # run with their runtimes preloaded; primaries put DPDK memory above
 # ASan's shadow for their secondaries (see vm-tests.sh).
 vm_tier()
 {
 	local lane=$RESULTS_DIR/lane
-	{ vm_profile vtd48; vm_profile vtd48 sanitize; } > "$lane-1" &
-	{ vm_profile mock; vm_profile vtd39; vm_profile mock sanitize; } > "$lane-2"
+	{ vm_profile vtd48; vm_profile vtd48 sanitize; vm_profile vtd39; } > "$lane-1" &
+	{ vm_profile mock; vm_profile mock sanitize; } > "$lane-2"
 	wait
 	cat "$lane-2" "$lane-1"
 	log "VM tier: mutation check"
