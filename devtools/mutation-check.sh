@@ -180,8 +180,11 @@ for m in "${MUTANTS[@]}"; do
 		tests[$name]=$test
 	fi
 done
-# Each profile's VM at once (vm.sh runs two at a time, the rest wait).
-for profile in "${!vm_jobs[@]}"; do
+# Each profile's VM at once (vm.sh runs two at a time, the rest wait),
+# the one with the most mutants first.
+for profile in $(for p in "${!vm_jobs[@]}"; do
+		echo "$(wc -w <<<"${vm_jobs[$p]}") $p"
+	done | sort -rn | cut -d' ' -f2); do
 	"$DEVTOOLS_DIR/vm.sh" --profile "$profile" --timeout 2400 \
 		--out "$MUTANT_DIR/vm-$profile" -- \
 		"$DEVTOOLS_DIR/mutants-in-vm.sh" "$profile" "$MUTANT_DIR" ${vm_jobs[$profile]} \

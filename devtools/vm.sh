@@ -104,19 +104,16 @@ cmdline+=" hugepagesz=2M hugepages=$hugepages panic=-1 quiet"
 
 # At most two VMs at once on this machine (two cores, one TCG thread per
 # VT-d VM): take a free slot, or wait for the first.
-slot=""
-for s in vm.lock vm.lock.1; do
-	exec 9>"$CACHE_DIR/$s"
-	if flock -n 9; then
-		slot=$s
-		break
-	fi
+waited=0
+while :; do
+	for s in vm.lock vm.lock.1; do
+		exec 9>"$CACHE_DIR/$s"
+		flock -n 9 && break 2
+	done
+	[ $waited = 1 ] || log "vm.sh: two test VMs are running; waiting for one"
+	waited=1
+	sleep 1
 done
-if [ -z "$slot" ]; then
-	log "vm.sh: two test VMs are running; waiting for one"
-	exec 9>"$CACHE_DIR/vm.lock"
-	flock 9
-fi
 
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
