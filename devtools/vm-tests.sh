@@ -557,7 +557,7 @@ testpmd_fwd_check()
 	shift 2
 	(sleep 30) | "${STOCK_ENV[@]}" "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=$name \
 		-d "$PLUGIN" --log-level=lib.eal_iommu:info "$@" \
-		-- --forward-mode=io --tx-first --nb-cores=1 ${TESTPMD_APP_ARGS:-} > "$log" 2>&1 &
+		-- --forward-mode=io --tx-first --nb-cores=1 > "$log" 2>&1 &
 	pid=$!
 	# EAL logs to stderr unbuffered: the PCI devices are probed when this shows.
 	for i in $(seq 600); do
@@ -907,18 +907,12 @@ vtd48)
 	MP_RESULTS="mp_secondary_own_1 mp_secondary_own_2 mp_secondary_own_3 mp_secondary_own_both_0 mp_secondary_own_both_1 mp_primary_kept_own"
 	run_case vtd48_pci_mp "$MP_RESULTS" pci_mp_many_check own ""
 	# 4 KiB external memory (a heap, as testpmd --mp-alloc=xmem makes it):
-	# the mbuf pool there, payloads checked byte for byte, under va and pa;
-	# and testpmd itself forwarding from it.
+	# the mbuf pool there, payloads checked byte for byte, under va and pa.
 	run_case vtd48_xmem_payload ethdev_payload_autotest env IOMMU_TEST_POOL_XMEM=1 \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmxmem -a $NIC0 -a $NIC1 -- ethdev_payload_autotest
 	run_case vtd48_xmem_payload_pa ethdev_payload_autotest env IOMMU_TEST_POOL_XMEM=1 \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmxmem --iova-mode=pa -a bus=iommufd,policy=pa \
 		-a $NIC0 -a $NIC1 -- ethdev_payload_autotest
-	TESTPMD_APP_ARGS=--mp-alloc=xmem run_case vtd48_testpmd_xmem \
-		"telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwdxmem va
-	TESTPMD_APP_ARGS=--mp-alloc=xmem run_case vtd48_testpmd_xmem_pa \
-		"telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwdxmempa pa \
-		--iova-mode=pa -a bus=iommufd,policy=pa
 	# Debian's DPDK packages of two 22.11 releases (the VFIO requests of
 	# secondaries are numbered differently before 22.11.11).
 	run_case vtd48_debian_22_11_7 "debian_payload_deb7 ${MP_RESULTS//own/deb7} telemetry_devices_check testpmd_fwd testpmd_on_debian_deb7" \
