@@ -17,6 +17,7 @@ MUTANTS=(
 	"batch_withdraw_clears_page@lib/eal_iommu/iommu_xlate.c@s/\*e == RTE_EAL_IOMMU_XLATE_SPLIT &&\n\t\t\t    !split_in_page\(split, p\)\)/*e == RTE_EAL_IOMMU_XLATE_SPLIT)/@host@host@xlate_batch_autotest"
 	"external_page_per_area@lib/eal_iommu/iommu_mem_events.c@s/if \(ms->iova != \*iova \+ run\)/if (1)/@mock@mock_extmem_scale@extmem_heap_scale_autotest"
 	"forked_child_closes_ioas@lib/eal_iommu/iommu_lifecycle.c@s/if \(forked\) \{/if (0 \&\& forked) {/@mock@mock_fork@fork_child_autotest"
+	"trust_closed_group@lib/eal_iommu/iommu_pci_group.c@s/\tforget_closed_groups\(\);\n\tif \(find_in\(admitted/\tif (find_in(admitted/@vtd48@vtd48_pci_multifunction@pci_multifunction_autotest"
 	"secondary_gets_eal_container@drivers/bus/iommufd/iommufd_compat_vfio_mp.c@s/fd = open\(VFIO_CONTAINER_PATH, O_RDWR \| O_CLOEXEC\);/fd = rte_vfio_get_container_fd();/@vtd48@vtd48_pci_mp@mp_primary_kept_own"
 	"old_vfio_numbering_for_22_11_7@drivers/bus/iommufd/iommufd_compat.c@s/\.req_default_container = 0x400, \.req_iommu_type = 0x800/.req_default_container = 0, .req_iommu_type = 0x400/@vtd48@vtd48_debian_22_11_7@mp_secondary_deb7_1"
 	"map_wrong_va@lib/eal_iommu/iommu_map.c@s/iommu_ioas.ioas_id, va,\n\t\t\tiova, len\);/iommu_ioas.ioas_id, va + len,\n\t\t\tiova, len);/@mock@mock_dma@ioas_memseg_dma_autotest"

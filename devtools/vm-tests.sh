@@ -599,6 +599,29 @@ testpmd_hotplug_check()
 		$NIC0 $NIC1
 }
 
+# Two functions of one IOMMU group (vtd48's device behind a root port):
+# the first (pci-testdev) goes to a driver whose probe fails, so EAL closes
+# the group before the PCI bus probes the second (an e1000e on the hub).
+# That one must be on the IOAS and carry payloads with NIC0
+# (pci_multifunction_autotest). Without the re-check at admission it is
+# not (the mutant trust_closed_group: its PMD gets no device fd).
+MF0=0000:01:00.0
+MF1=0000:01:00.1
+pci_multifunction_check()
+{
+	local d
+	bind_nic $MF0 && bind_nic $MF1 || return
+	IOMMU_TEST_FAILED_FUNCTION=$MF0 "$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmmf \
+		-d "$(dirname "$TEST_APP")/libtest_failing_pmd.so" \
+		-a $MF0 -a $MF1 -a $NIC0 -- pci_multifunction_autotest
+	# Back to the kernel's drivers: the slot is in no other case.
+	for d in $MF1 $MF0; do
+		echo > /sys/bus/pci/devices/$d/driver_override
+		echo $d > /sys/bus/pci/drivers/vfio-pci/unbind
+	done
+	echo $MF1 > /sys/bus/pci/drivers_probe
+}
+
 # The NICs through the PCI bus and its stock PMD, in dpdk-test-iommu.
 PCI_EAL_NO_MEM=(-l 0-1 -d "$PLUGIN" --log-level=lib.eal_iommu:debug)
 PCI_EAL=("${PCI_EAL_NO_MEM[@]}" -m 64)
@@ -927,6 +950,7 @@ vtd48)
 	# The PMD loaded before the plug-in (as from the PMD directory, in
 	# directory order): the gate still sees the NICs first.
 	run_case vtd48_gate_first "gate_first ethdev_payload_autotest" gate_first_check
+	run_case vtd48_pci_multifunction pci_multifunction_autotest pci_multifunction_check
 	run_case vtd48_testpmd_hotplug testpmd_hotplug testpmd_hotplug_check
 	# Never silent: memory past RLIMIT_MEMLOCK, the IOVA mode's spellings.
 	run_case vtd48_memlock_init memlock_init_fails memlock_init_check

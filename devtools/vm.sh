@@ -18,8 +18,10 @@
 #                  below 16 MiB is unused, so physical addresses of
 #                  hugepages fit the mock aperture [16 MiB, 2 GiB)
 # Every profile has two e1000e NICs on one hub (0000:00:10.0, 0000:00:11.0):
-# what one sends, the other receives; by default 2 GiB of RAM with 256 2 MiB
-# hugepages (--mem, --hugepages).
+# what one sends, the other receives; vtd48 also has a two-function device
+# in one IOMMU group (0000:01:00.0 pci-testdev, 0000:01:00.1 an e1000e on
+# the same hub); by default 2 GiB of RAM with 256 2 MiB hugepages (--mem,
+# --hugepages).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$DEVTOOLS_DIR/paths.sh"
@@ -32,7 +34,7 @@ hugepages=256
 
 usage()
 {
-	sed -n '4,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -69,6 +71,16 @@ mock)
 	;;
 *) die "unknown profile '$profile' (vtd48, vtd39, mock)" ;;
 esac
+# vtd48 only: two functions of one device in one IOMMU group, behind a
+# PCIe root port (on the root bus Linux gives Intel's integrated endpoints
+# groups of their own), both multifunction without ACS: qemu's
+# pci-testdev (1b36:0005, 0000:01:00.0) and a third e1000e on the hub
+# (0000:01:00.1).
+multifunction=()
+[ "$profile" = vtd48 ] && multifunction=(
+	-device pcie-root-port,id=mfport,bus=pcie.0,addr=12.0,chassis=1
+	-device pci-testdev,bus=mfport,addr=0.0,multifunction=on
+	-netdev hubport,id=n2,hubid=0 -device e1000e,netdev=n2,bus=mfport,addr=0.1,multifunction=on)
 
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 is missing: run devtools/bootstrap.sh packages"
@@ -126,6 +138,7 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
 	-netdev hubport,id=n0,hubid=0 -device e1000e,netdev=n0,addr=10.0 \
 	-netdev hubport,id=n1,hubid=0 -device e1000e,netdev=n1,addr=11.0 \
+	"${multifunction[@]}" \
 	> "$out/qemu.log" 2>&1
 qemu_rc=$?
 set -e

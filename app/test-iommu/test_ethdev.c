@@ -14,9 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+
+#include <linux/vfio.h>
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -388,7 +392,52 @@ out:
 }
 
 int
+test_legacy_containers_in_use(void)
+{
+	struct vfio_iommu_type1_info info;
+	char link[300], target[64];
+	struct dirent *e;
+	int n = 0, fd;
+	ssize_t len;
+	DIR *d;
+
+	d = opendir("/proc/self/fd");
+	if (d == NULL) {
+		printf("cannot list /proc/self/fd: %s\n", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == dirfd(d))
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		if (strcmp(target, "/dev/vfio/vfio") != 0)
+			continue;
+		/* A container answers its IOMMU's ioctls only once one is set. */
+		memset(&info, 0, sizeof(info));
+		info.argsz = sizeof(info);
+		if (ioctl(fd, VFIO_IOMMU_GET_INFO, &info) == 0) {
+			printf("fd %d is a VFIO container with an IOMMU set: a group is in EAL's legacy container\n",
+				fd);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+int
 test_ports_on_ioas(void)
 {
-	return dump_lists_devices();
+	int ok = dump_lists_devices();
+
+	if (test_legacy_containers_in_use() != 0) {
+		printf("the kernel has a device of this process outside the IOAS\n");
+		ok = 0;
+	}
+	return ok;
 }

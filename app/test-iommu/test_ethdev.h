@@ -33,7 +33,17 @@ int test_ports_exchange(const uint16_t ports[2]);
  */
 int test_ports_exchange_hotadded(const uint16_t ports[2]);
 
-/* True when the dump lists every port's device on the IOAS, none outside. */
+/*
+ * From the kernel, not the plug-in's books: how many VFIO containers of
+ * this process have an IOMMU set (a group in EAL's legacy type1
+ * container); -1 when /proc/self/fd cannot be read.
+ */
+int test_legacy_containers_in_use(void);
+
+/*
+ * True when the dump lists every port's device on the IOAS, none outside,
+ * and the kernel has no group of this process in a legacy container.
+ */
 int test_ports_on_ioas(void);
 
 #endif /* TEST_ETHDEV_H */

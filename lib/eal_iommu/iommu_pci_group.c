@@ -15,7 +15,18 @@
  *   compatibility IOAS;
  * - the valid ranges exclude every reservation predicted for an admitted
  *   or expected device (iommu_ioas_expect_locked()), so nothing is mapped
- *   where a device about to attach will reserve.
+ *   where a device about to attach will reserve;
+ * - a group is counted in the IOAS only while EAL holds the fd it was
+ *   bridged with, in the iommufd (group_open()): every admission and sync
+ *   first forgets closed groups with their devices, so a function of a
+ *   group EAL closed (its sibling's PMD probe failed) is bridged again,
+ *   never left to EAL's legacy container while counted here.
+ *
+ * Admission and attach are not one step: the device attaches when its PMD
+ * opens it (VFIO_GROUP_GET_DEVICE_FD), after the locks are dropped. Memory
+ * DPDK adds in between is mapped outside the device's reservations (the
+ * second invariant); an attach that fails there fails the PMD's probe, and
+ * EAL closes the group, which the next admission or sync forgets.
  */
 
 #include <errno.h>
@@ -308,6 +319,55 @@ unbridge_last_group(void)
 	rte_vfio_clear_group(g->fd);
 }
 
+/*
+ * True while EAL still holds group g's fd open and the group is still in
+ * the iommufd: EAL closes a group when its last device is released (a
+ * PMD probe that failed, an unplug), and opens it afresh, outside the
+ * IOAS, for the next device of the group.
+ */
+static int
+group_open(const struct bridged_group *g)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	struct stat st;
+
+	return fstat(g->fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+		st.st_rdev == g->rdev &&
+		ioctl(g->fd, VFIO_GROUP_GET_STATUS, &status) == 0 &&
+		(status.flags & VFIO_GROUP_FLAGS_CONTAINER_SET) != 0;
+}
+
+/* Drop groups[i], which EAL has closed, with its devices. */
+static void
+forget_group(unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < nadmitted; )
+		if (admitted[j].group == groups[i].num) {
+			IOMMU_LOG(INFO, "%s (IOMMU group %d) left IOAS %u",
+				admitted[j].name, groups[i].num,
+				iommu_ioas.ioas_id);
+			admitted[j] = admitted[--nadmitted];
+		} else {
+			j++;
+		}
+	groups[i] = groups[--ngroups];
+}
+
+/* Drop groups EAL has closed, with their devices. */
+static void
+forget_closed_groups(void)
+{
+	unsigned int i = 0;
+
+	while (i < ngroups)
+		if (group_open(&groups[i]))
+			i++;
+		else
+			forget_group(i);
+}
+
 static int
 admit_locked(const char *name)
 {
@@ -329,6 +389,12 @@ admit_locked(const char *name)
 			name, iommu_ioas.ioas_id);
 		return -EBUSY;
 	}
+	/*
+	 * A group is trusted only while EAL holds it open in the iommufd: a
+	 * function of it whose PMD probe failed may have made EAL close it,
+	 * and the PCI bus probes the next function before any sync.
+	 */
+	forget_closed_groups();
 	if (find_in(admitted, nadmitted, name) != NULL)
 		return 0;
 	if (!dpdk_memory_dma_able()) {
@@ -421,39 +487,6 @@ eal_iommu_pci_group_admitted(const char *name)
 	ret = find_in(admitted, nadmitted, name) != NULL;
 	iommu_ioas_unlock();
 	return ret;
-}
-
-/* True while EAL still holds group g's fd open. */
-static int
-group_open(const struct bridged_group *g)
-{
-	struct stat st;
-
-	return fstat(g->fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == g->rdev;
-}
-
-/* Drop groups EAL has closed, with their devices. */
-static void
-forget_closed_groups(void)
-{
-	unsigned int i = 0, j;
-
-	while (i < ngroups) {
-		if (group_open(&groups[i])) {
-			i++;
-			continue;
-		}
-		for (j = 0; j < nadmitted; )
-			if (admitted[j].group == groups[i].num) {
-				IOMMU_LOG(INFO, "%s (IOMMU group %d) left IOAS %u",
-					admitted[j].name, groups[i].num,
-					iommu_ioas.ioas_id);
-				admitted[j] = admitted[--nadmitted];
-			} else {
-				j++;
-			}
-		groups[i] = groups[--ngroups];
-	}
 }
 
 /* Compare the kernel's ranges with the prediction for the admitted devices. */
