@@ -68,6 +68,9 @@ host_tier()
 	run_case layers_selftest layers_check_selftest \
 		"$DEVTOOLS_DIR/check-cycles.py" --self-test
 	run_case layers layers_check "$DEVTOOLS_DIR/check-cycles.py" --build-dir "$BUILD_DIR"
+	run_case owners_selftest owners_check_selftest \
+		/usr/bin/python3 "$DEVTOOLS_DIR/check-owners.py" --self-test
+	run_case owners owners_check /usr/bin/python3 "$DEVTOOLS_DIR/check-owners.py"
 	run_case docs docs_build "$DEVTOOLS_DIR/check-docs.sh"
 	run_case docs_selftest docs_build_selftest "$DEVTOOLS_DIR/check-docs.sh" --self-test
 	run_case messages_selftest messages_check_selftest \

@@ -79,7 +79,7 @@ eal_iommu_dma_map_owner(void *va, size_t len, uint64_t *iova,
 			snprintf(where, sizeof(where), "IOVA 0x%" PRIx64, want);
 		if (ret < 0)
 			IOMMU_LOG(ERR, "cannot map VA %p length 0x%zx at %s in IOAS %u: %s",
-				va, len, where, iommu_ioas.ioas_id,
+				va, len, where, iommu_ioas_id(),
 				iommu_map_error_explain(-ret, len, why, sizeof(why)));
 	}
 	iommu_ioas_unlock();
@@ -124,7 +124,7 @@ rte_eal_iommu_virt2iova(const void *va)
 	int secondary;
 
 	iommu_ioas_lock();
-	secondary = iommu_ioas.secondary;
+	secondary = iommu_ioas_is_secondary();
 	if (!secondary && iommu_map_find_locked((uintptr_t)va, &m) == 0)
 		iova = m.iova + ((uintptr_t)va - m.va);
 	iommu_ioas_unlock();

@@ -68,16 +68,16 @@ rte_eal_iommu_dump(FILE *f)
 		fprintf(f, "iommufd: not open\n");
 		goto out;
 	}
-	fprintf(f, "iommufd fd %d, IOAS %u, policy %s%s\n", iommu_ioas.fd,
-		iommu_ioas.ioas_id,
+	fprintf(f, "iommufd fd %d, IOAS %u, policy %s%s\n", iommu_ioas_fd(),
+		iommu_ioas_id(),
 		rte_eal_iommu_policy_name(iommu_policy_current_locked()),
 		iommu_policy_applied_locked() ? "" : " (DPDK memory not mapped)");
 	fprintf(f, "valid IOVA ranges (alignment 0x%" PRIx64 "):\n",
-		iommu_ioas.ranges.alignment);
-	for (i = 0; i < iommu_ioas.ranges.count; i++)
+		iommu_ioas_ranges_locked()->alignment);
+	for (i = 0; i < iommu_ioas_ranges_locked()->count; i++)
 		fprintf(f, "  0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
-			iommu_ioas.ranges.ranges[i].start,
-			iommu_ioas.ranges.ranges[i].last);
+			iommu_ioas_ranges_locked()->ranges[i].start,
+			iommu_ioas_ranges_locked()->ranges[i].last);
 	fprintf(f, "attached devices:");
 	if (iommu_pci_device_count_locked() + iommu_pci_group_device_count_locked() == 0)
 		fprintf(f, " none");

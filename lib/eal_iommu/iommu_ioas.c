@@ -19,10 +19,74 @@
 
 RTE_LOG_REGISTER_DEFAULT(eal_iommu_logtype, INFO);
 
-struct iommu_ioas iommu_ioas = {
+/* Only this file reaches the fields (devtools/check-owners.py). */
+struct iommu_ioas {
+	pthread_mutex_t lock;
+	int holder; /* thread id holding lock, 0 if none (for assertions) */
+	int fd; /* iommufd, -1 when closed */
+	int secondary; /* the IOAS is the primary process's */
+	pid_t owner; /* the process that opened it; its forked children never change it */
+	uint32_t ioas_id;
+	struct iova_ranges kernel_ranges; /* as the kernel reported them last */
+	/* IOVAs devices about to attach will reserve (predicted): not valid yet. */
+	struct iova_range *expected;
+	unsigned int nexpected;
+	struct iova_ranges ranges; /* valid: kernel_ranges minus expected */
+};
+
+static struct iommu_ioas iommu_ioas = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.fd = -1,
 };
+
+int
+iommu_ioas_fd(void)
+{
+	return __atomic_load_n(&iommu_ioas.fd, __ATOMIC_RELAXED);
+}
+
+uint32_t
+iommu_ioas_id(void)
+{
+	return __atomic_load_n(&iommu_ioas.ioas_id, __ATOMIC_RELAXED);
+}
+
+int
+iommu_ioas_is_secondary(void)
+{
+	return __atomic_load_n(&iommu_ioas.secondary, __ATOMIC_RELAXED);
+}
+
+void
+iommu_ioas_set_open_locked(int fd, uint32_t ioas_id, int secondary)
+{
+	iommu_ioas_assert_locked();
+	__atomic_store_n(&iommu_ioas.secondary, secondary, __ATOMIC_RELAXED);
+	__atomic_store_n(&iommu_ioas.ioas_id, ioas_id, __ATOMIC_RELAXED);
+	__atomic_store_n(&iommu_ioas.fd, fd, __ATOMIC_RELAXED);
+	iommu_ioas.owner = getpid();
+}
+
+pid_t
+iommu_ioas_owner_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return iommu_ioas.owner;
+}
+
+const struct iova_ranges *
+iommu_ioas_ranges_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return &iommu_ioas.ranges;
+}
+
+const struct iova_ranges *
+iommu_ioas_kernel_ranges_locked(void)
+{
+	iommu_ioas_assert_locked();
+	return &iommu_ioas.kernel_ranges;
+}
 
 void
 iommu_ioas_lock(void)
@@ -50,13 +114,6 @@ iommu_ioas_is_open_locked(void)
 {
 	iommu_ioas_assert_locked();
 	return iommu_ioas.fd >= 0;
-}
-
-void
-iommu_ioas_set_owner_locked(void)
-{
-	iommu_ioas_assert_locked();
-	iommu_ioas.owner = getpid();
 }
 
 int
@@ -149,9 +206,9 @@ void
 iommu_ioas_reset_locked(void)
 {
 	iommu_ioas_assert_locked();
-	iommu_ioas.fd = -1;
-	iommu_ioas.secondary = 0;
-	iommu_ioas.ioas_id = 0;
+	__atomic_store_n(&iommu_ioas.fd, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&iommu_ioas.secondary, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&iommu_ioas.ioas_id, 0, __ATOMIC_RELAXED);
 	free(iommu_ioas.ranges.ranges);
 	memset(&iommu_ioas.ranges, 0, sizeof(iommu_ioas.ranges));
 	free(iommu_ioas.kernel_ranges.ranges);

@@ -10,26 +10,22 @@
  * its valid IOVA ranges as last read, the lock that guards every piece of
  * the library's state, the log type and the errno convention.
  *
- * State and its owners (each file keeps its part file-local):
- *   iommu_ioas.c        fd, ioas_id, secondary, ranges (this struct)
- *   iommu_map.c         the table of mappings, counters, allowed IOVAs
- *   iommu_policy.c      requested and effective policy, DPDK's IOVA windows
- *   iommu_status.c      memory recorded as not DMA-able
- *   iommu_pci_device.c  devices attached through their VFIO cdev
- *   iommu_xlate.c       the fast-path table (readers take no lock)
- * All of it is read and written with iommu_ioas.lock held, except the
- * fast-path table's readers.
+ * Every piece of state has one owner, which keeps it file-local; the
+ * owners are listed in doc/guides/design.rst ("State and its owners"),
+ * checked by devtools/check-owners.py. This file's: the IOAS's identity
+ * and ranges, and the lock. All of it is read and written with the IOAS
+ * lock held, except the fast-path table's readers.
  *
  * Lock order, outermost first:
  *   1. EAL's memory hotplug lock (rte_mcfg_mem_write_lock()): held by EAL
  *      around every heap growth and shrink, so around every memory event;
  *   2. EAL's memory event lock (taken by EAL while it calls the memory
  *      event callbacks, and by rte_mem_event_callback_register/unregister);
- *   3. iommu_ioas.lock.
+ *   3. the IOAS lock.
  * Hence memory event callbacks are registered and unregistered only
- * without iommu_ioas.lock held (iommu_ioas_assert_unlocked()), and code
- * that walks DPDK memory takes the hotplug lock before iommu_ioas.lock.
- * Functions named *_locked() need iommu_ioas.lock and assert it.
+ * without the IOAS lock held (iommu_ioas_assert_unlocked()), and code
+ * that walks DPDK memory takes the hotplug lock before the IOAS lock.
+ * Functions named *_locked() need the IOAS lock and assert it.
  */
 
 #include <errno.h>
@@ -43,21 +39,23 @@
 
 #include "iova_ranges.h"
 
-struct iommu_ioas {
-	pthread_mutex_t lock;
-	int holder; /* thread id holding lock, 0 if none (for assertions) */
-	int fd; /* iommufd, -1 when closed */
-	int secondary; /* the IOAS is the primary process's */
-	pid_t owner; /* the process that opened it; its forked children never change it */
-	uint32_t ioas_id;
-	struct iova_ranges kernel_ranges; /* as the kernel reported them last */
-	/* IOVAs devices about to attach will reserve (predicted): not valid yet. */
-	struct iova_range *expected;
-	unsigned int nexpected;
-	struct iova_ranges ranges; /* valid: kernel_ranges minus expected */
-};
+/*
+ * The IOAS's identity: set when it is opened, in this process or as a
+ * primary's (iommu_ioas_set_open_locked()), cleared when it is closed
+ * (iommu_ioas_reset_locked()), both with the IOAS lock held. Read without
+ * the lock it is either value (an IOAS is never opened twice over).
+ */
+int iommu_ioas_fd(void); /* the iommufd, -1 when closed */
+uint32_t iommu_ioas_id(void); /* 0 when closed */
+int iommu_ioas_is_secondary(void); /* the IOAS is the primary process's */
+void iommu_ioas_set_open_locked(int fd, uint32_t ioas_id, int secondary);
+/* The process that opened it (its forked children never change it). */
+pid_t iommu_ioas_owner_locked(void);
 
-extern struct iommu_ioas iommu_ioas;
+/* The valid IOVA ranges: the kernel's minus expected reservations. */
+const struct iova_ranges *iommu_ioas_ranges_locked(void);
+/* The valid IOVA ranges as the kernel reported them last. */
+const struct iova_ranges *iommu_ioas_kernel_ranges_locked(void);
 
 extern int eal_iommu_logtype;
 
@@ -68,7 +66,7 @@ extern int eal_iommu_logtype;
 void iommu_ioas_lock(void);
 void iommu_ioas_unlock(void);
 
-/* True when the calling thread holds iommu_ioas.lock. */
+/* True when the calling thread holds the IOAS lock. */
 int iommu_ioas_lock_held(void);
 
 #define iommu_ioas_assert_locked() RTE_ASSERT(iommu_ioas_lock_held())
@@ -91,9 +89,6 @@ int iommu_ioas_is_open_locked(void);
  * (which shares the iommufd: the kernel objects are the parent's).
  */
 int iommu_ioas_require_primary_locked(const char *what);
-
-/* The IOAS was opened by this process (at open). */
-void iommu_ioas_set_owner_locked(void);
 
 /* True in a forked child of the process that opened the IOAS. */
 int iommu_ioas_forked_locked(void);

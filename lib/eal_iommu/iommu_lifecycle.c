@@ -71,9 +71,7 @@ open_primary_locked(void)
 		close(fd);
 		return ret;
 	}
-	iommu_ioas.fd = fd;
-	iommu_ioas.ioas_id = ioas_id;
-	iommu_ioas_set_owner_locked();
+	iommu_ioas_set_open_locked(fd, ioas_id, 0);
 	ret = iommu_ioas_ranges_refresh_locked();
 	if (ret < 0) {
 		iommufd_destroy(fd, ioas_id);
@@ -93,12 +91,10 @@ open_secondary_locked(void)
 
 	iommu_ioas_assert_locked();
 	ret = iommu_mp_secondary_open_locked();
-	if (ret == 0) {
-		iommu_ioas_set_owner_locked();
+	if (ret == 0)
 		ret = iommu_ioas_ranges_refresh_locked();
-	}
-	if (ret < 0 && iommu_ioas.fd >= 0) {
-		close(iommu_ioas.fd);
+	if (ret < 0 && iommu_ioas_fd() >= 0) {
+		close(iommu_ioas_fd());
 		iommu_ioas_reset_locked();
 	}
 	return ret;
@@ -109,7 +105,7 @@ close_secondary(void)
 {
 	iommu_mem_secondary_stop();
 	iommu_ioas_lock();
-	close(iommu_ioas.fd);
+	close(iommu_ioas_fd());
 	iommu_policy_adopt_locked(RTE_EAL_IOMMU_POLICY_AUTO, 0);
 	iommu_ioas_reset_locked();
 	iommu_ioas_unlock();
@@ -134,7 +130,7 @@ rte_eal_iommu_open(void)
 		iommu_mp_primary_start();
 		return 0;
 	}
-	/* Memory event callbacks are registered without iommu_ioas.lock. */
+	/* Memory event callbacks are registered without the IOAS lock. */
 	ret = follow ? iommu_mem_secondary_start() : 0;
 	if (ret < 0) {
 		close_secondary();
@@ -163,9 +159,9 @@ close_forked(void)
 	rte_mcfg_mem_write_lock();
 	iommu_mem_events_stop();
 	iommu_ioas_lock();
-	ioas_id = iommu_ioas.ioas_id;
-	owner = iommu_ioas.owner;
-	close(iommu_ioas.fd);
+	ioas_id = iommu_ioas_id();
+	owner = iommu_ioas_owner_locked();
+	close(iommu_ioas_fd());
 	iommu_ioas_reset_locked();
 	iommu_ioas_unlock();
 	rte_mcfg_mem_write_unlock();
@@ -181,7 +177,7 @@ rte_eal_iommu_close(void)
 
 	iommu_ioas_lock();
 	open = iommu_ioas_is_open_locked();
-	secondary = iommu_ioas.secondary;
+	secondary = iommu_ioas_is_secondary();
 	forked = iommu_ioas_forked_locked();
 	iommu_ioas_unlock();
 	if (!open)
@@ -199,16 +195,16 @@ rte_eal_iommu_close(void)
 	rte_mcfg_mem_write_lock();
 	iommu_mem_events_stop();
 	iommu_ioas_lock();
-	ioas_id = iommu_ioas.ioas_id;
+	ioas_id = iommu_ioas_id();
 	iommu_pci_detach_all_locked();
 	iommu_pci_group_clear_locked();
 	iommu_mem_unmap_locked();
 	iommu_map_clear_locked();
 	iommu_status_clear_locked();
-	ret = iommufd_destroy(iommu_ioas.fd, ioas_id);
+	ret = iommufd_destroy(iommu_ioas_fd(), ioas_id);
 	if (ret < 0)
 		IOMMU_LOG(ERR, "cannot destroy IOAS %u: %s", ioas_id, strerror(-ret));
-	close(iommu_ioas.fd);
+	close(iommu_ioas_fd());
 	iommu_ioas_reset_locked();
 	iommu_ioas_unlock();
 	rte_mcfg_mem_write_unlock();

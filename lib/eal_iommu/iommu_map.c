@@ -6,7 +6,7 @@
  * The map layer (iommu_map.h): the kernel's areas, the table that records
  * them, the counters and the allowed IOVAs, kept in step.
  *
- * Invariants, with iommu_ioas.lock held:
+ * Invariants, with the IOAS lock held:
  * - an entry is in the table exactly when the kernel holds that area, and
  *   the fast-path table translates exactly the table's VA ranges;
  * - outside a batch, the allowed IOVAs are every mapping's IOVA range plus
@@ -45,10 +45,10 @@ allow_iovas_in_use(void)
 	int n, ret;
 
 	n = iommu_map_used_iovas_locked(&v);
-	ret = n < 0 ? n : iommufd_ioas_allow_iovas(iommu_ioas.fd, iommu_ioas.ioas_id, v, n);
+	ret = n < 0 ? n : iommufd_ioas_allow_iovas(iommu_ioas_fd(), iommu_ioas_id(), v, n);
 	if (ret < 0)
 		IOMMU_LOG(ERR, "cannot protect %d IOVA range(s) of IOAS %u: %s; device attach may reserve IOVAs in use",
-			RTE_MAX(n, 0), iommu_ioas.ioas_id, strerror(-ret));
+			RTE_MAX(n, 0), iommu_ioas_id(), strerror(-ret));
 	free(v);
 	return ret;
 }
@@ -159,16 +159,16 @@ iommu_map_fixed_locked(uint64_t va, uint64_t len, uint64_t iova,
 	iommu_ioas_assert_locked();
 	ret = check_new(va, len);
 	if (ret == 0 && (iova == RTE_BAD_IOVA ||
-			 !iova_ranges_contain(&iommu_ioas.ranges, iova, len)))
+			 !iova_ranges_contain(iommu_ioas_ranges_locked(), iova, len)))
 		ret = -ERANGE;
 	if (ret == 0)
-		ret = iommufd_ioas_map_fixed(iommu_ioas.fd, iommu_ioas.ioas_id, va,
+		ret = iommufd_ioas_map_fixed(iommu_ioas_fd(), iommu_ioas_id(), va,
 			iova, len);
 	if (ret < 0)
 		return refused(ret);
 	ret = record(va, len, iova, owner);
 	if (ret < 0) {
-		iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, iova, len, NULL);
+		iommufd_ioas_unmap(iommu_ioas_fd(), iommu_ioas_id(), iova, len, NULL);
 		return refused(ret);
 	}
 	protection_changed();
@@ -206,14 +206,14 @@ iommu_map_any_locked(uint64_t va, uint64_t len, enum rte_eal_iommu_owner owner,
 	 * lift them for the allocation; the protection below restores them,
 	 * with the new area, before the lock is released.
 	 */
-	ret = iommufd_ioas_allow_iovas(iommu_ioas.fd, iommu_ioas.ioas_id, NULL, 0);
+	ret = iommufd_ioas_allow_iovas(iommu_ioas_fd(), iommu_ioas_id(), NULL, 0);
 	if (ret == 0)
-		ret = iommufd_ioas_map_any(iommu_ioas.fd, iommu_ioas.ioas_id, va,
+		ret = iommufd_ioas_map_any(iommu_ioas_fd(), iommu_ioas_id(), va,
 			len, &chosen);
 	if (ret == 0) {
 		ret = record(va, len, chosen, owner);
 		if (ret < 0)
-			iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, chosen,
+			iommufd_ioas_unmap(iommu_ioas_fd(), iommu_ioas_id(), chosen,
 				len, NULL);
 	}
 	protection_changed();
@@ -258,7 +258,7 @@ unmap_victims(unsigned int from, unsigned int to, int freed, struct iommu_map *f
 			i++;
 			continue;
 		}
-		err = iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, m->iova,
+		err = iommufd_ioas_unmap(iommu_ioas_fd(), iommu_ioas_id(), m->iova,
 			m->len, NULL);
 		if (err < 0) {
 			counters.unmap_failures++;
@@ -373,7 +373,7 @@ iommu_map_remove_owner_locked(enum rte_eal_iommu_owner owner)
 	ret = unmap_victims(0, table.count, 0, &failed);
 	if (ret < 0)
 		IOMMU_LOG(ERR, "cannot unmap %" PRIu64 " area(s) of IOAS %u, the first at IOVA 0x%" PRIx64 " length 0x%" PRIx64 ": %s",
-			counters.unmap_failures - failures, iommu_ioas.ioas_id,
+			counters.unmap_failures - failures, iommu_ioas_id(),
 			failed.iova, failed.len, strerror(-ret));
 	return ret;
 }
@@ -386,11 +386,11 @@ iommu_map_clear_locked(void)
 	iommu_ioas_assert_locked();
 	iommu_xlate_clear_locked(); /* lookups stop before the kernel unmaps */
 	if (table.count > 0) {
-		ret = iommufd_ioas_unmap(iommu_ioas.fd, iommu_ioas.ioas_id, 0,
+		ret = iommufd_ioas_unmap(iommu_ioas_fd(), iommu_ioas_id(), 0,
 				UINT64_MAX, NULL);
 		if (ret < 0)
 			IOMMU_LOG(ERR, "cannot unmap IOAS %u: %s",
-				iommu_ioas.ioas_id, strerror(-ret));
+				iommu_ioas_id(), strerror(-ret));
 	}
 	map_table_free(&table);
 	free(reserved);

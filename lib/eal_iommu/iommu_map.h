@@ -15,7 +15,7 @@
  * batch. It keeps the fast-path table in step: a translation appears after
  * the kernel maps it and is gone, for every lcore, before the kernel unmaps
  * it. Logs nothing but protection failures: callers know the context.
- * Every function needs iommu_ioas.lock.
+ * Every function needs the IOAS lock.
  */
 
 #include <stdint.h>

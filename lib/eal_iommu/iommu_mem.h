@@ -11,7 +11,7 @@
  *   iommu_mem_events.c     memory DPDK adds or frees later (primary)
  *   iommu_mem_secondary.c  a secondary's lookup table following DPDK memory
  * Memory event callbacks are registered and unregistered without
- * iommu_ioas.lock held (lock order, iommu_ioas.h); the primary's with
+ * the IOAS lock held (lock order, iommu_ioas.h); the primary's with
  * EAL's memory hotplug lock held, so no event falls between mapping and
  * following.
  */
@@ -20,7 +20,7 @@
  * Does DPDK memory ever change after start-up? Not in legacy mode
  * (--legacy-mem, --no-huge): EAL then neither adds nor frees memory, and
  * refuses memory event callbacks. Side-effect-free; call it without
- * iommu_ioas.lock (it takes EAL's memory event lock).
+ * the IOAS lock (it takes EAL's memory event lock).
  */
 int iommu_mem_events_possible(void);
 
@@ -30,7 +30,7 @@ void iommu_mem_events_stop(void);
 
 /*
  * Unmap DPDK memory and forget its failures; the events are stopped
- * already. Needs the hotplug lock and iommu_ioas.lock.
+ * already. Needs the hotplug lock and the IOAS lock.
  */
 int iommu_mem_unmap_locked(void);
 

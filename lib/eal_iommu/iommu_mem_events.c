@@ -11,7 +11,7 @@
  * most one every REPORT_INTERVAL_S), and rte_eal_iommu_check() fails until
  * it is freed.
  *
- * State (iommu_ioas.lock): the report limiter.
+ * State (the IOAS lock): the report limiter.
  */
 
 #include <errno.h>
@@ -227,9 +227,9 @@ report_forked_event_locked(enum rte_mem_event type, uint64_t va, size_t len)
 		return;
 	reported = 1;
 	IOMMU_LOG(WARNING, "forked child of process %d: DPDK memory %s here ([0x%" PRIx64 ", +0x%zx) first) is not %s its IOAS %u, which a child never changes",
-		(int)iommu_ioas.owner, type == RTE_MEM_EVENT_FREE ? "freed" : "added",
+		(int)iommu_ioas_owner_locked(), type == RTE_MEM_EVENT_FREE ? "freed" : "added",
 		va, len, type == RTE_MEM_EVENT_FREE ? "unmapped from" : "mapped into",
-		iommu_ioas.ioas_id);
+		iommu_ioas_id());
 }
 
 static void

@@ -137,7 +137,7 @@ map_segments(struct iommu_dpdk_memory *mem, unsigned int *areas)
 	}
 	/* Undone: what is pinned now is what was pinned before. */
 	IOMMU_LOG(ERR, "cannot map DPDK memory (%u segments, %" PRIu64 " bytes) in IOAS %u: the area from segment %u, VA 0x%" PRIx64 " length 0x%" PRIx64 " at IOVA 0x%" PRIx64 ", failed: %s; nothing was mapped",
-		mem->nsegs, total, iommu_ioas.ioas_id, i, mem->segs[i].ms->addr_64,
+		mem->nsegs, total, iommu_ioas_id(), i, mem->segs[i].ms->addr_64,
 		fail_len, mem->segs[i].iova,
 		iommu_map_error_explain(-ret, total, why, sizeof(why)));
 	*areas = 0;
@@ -175,7 +175,7 @@ map_dpdk_memory_locked(struct iommu_dpdk_memory *mem)
 		return ret;
 	iommu_map_stats_locked(&stats);
 	IOMMU_LOG(INFO, "mapped %u DPDK memory segments in IOAS %u with policy %s (%u IOAS areas, %" PRIu64 " bytes mapped in all)",
-		mem->nsegs, iommu_ioas.ioas_id, rte_eal_iommu_policy_name(policy),
+		mem->nsegs, iommu_ioas_id(), rte_eal_iommu_policy_name(policy),
 		areas, stats.mapped_bytes);
 	return 0;
 }
@@ -190,7 +190,7 @@ rte_eal_iommu_map_dpdk_memory(void)
 		return iommu_set_rte_errno(-EPERM);
 	/* Write lock: no memory event meanwhile, and segments' iova may change. */
 	rte_mcfg_mem_write_lock();
-	/* Asked of EAL's memory events without iommu_ioas.lock (lock order). */
+	/* Asked of EAL's memory events without the IOAS lock (lock order). */
 	mem.fixed = !iommu_mem_events_possible();
 	iommu_ioas_lock();
 	if (!iommu_ioas_is_open_locked()) {

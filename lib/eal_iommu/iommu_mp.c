@@ -47,11 +47,11 @@ answer_secondary(const struct rte_mp_msg *msg, const void *peer)
 	if (!iommu_ioas_is_open_locked()) {
 		r->result = -ENODEV;
 	} else {
-		r->ioas_id = iommu_ioas.ioas_id;
+		r->ioas_id = iommu_ioas_id();
 		r->policy = iommu_policy_current_locked();
 		r->dpdk_mapped = iommu_policy_applied_locked();
 		reply.num_fds = 1;
-		reply.fds[0] = iommu_ioas.fd;
+		reply.fds[0] = iommu_ioas_fd();
 	}
 	iommu_ioas_unlock();
 	return rte_mp_reply(&reply, peer);
@@ -95,11 +95,9 @@ iommu_mp_secondary_open_locked(void)
 	if (ret == 0 && replies.msgs[0].num_fds != 1)
 		ret = -EBADF;
 	if (ret == 0) {
-		iommu_ioas.fd = replies.msgs[0].fds[0];
 		/* Like every fd the library holds: not inherited across exec. */
-		fcntl(iommu_ioas.fd, F_SETFD, FD_CLOEXEC);
-		iommu_ioas.ioas_id = r->ioas_id;
-		iommu_ioas.secondary = 1;
+		fcntl(replies.msgs[0].fds[0], F_SETFD, FD_CLOEXEC);
+		iommu_ioas_set_open_locked(replies.msgs[0].fds[0], r->ioas_id, 1);
 		iommu_policy_adopt_locked(r->policy, r->dpdk_mapped);
 	} else {
 		IOMMU_LOG(ERR, "the primary process has no IOAS: %s", strerror(-ret));

@@ -11,7 +11,7 @@
 void iommu_mp_primary_start(void);
 void iommu_mp_primary_stop(void);
 
-/* Take over the primary's iommufd fd, IOAS and policy; iommu_ioas.lock held. */
+/* Take over the primary's iommufd fd, IOAS and policy; the IOAS lock held. */
 int iommu_mp_secondary_open_locked(void);
 
 #endif /* IOMMU_MP_H */

@@ -37,7 +37,7 @@ struct iommu_pci_device {
 
 TAILQ_HEAD(iommu_pci_device_list, iommu_pci_device);
 
-/* Devices attached to the IOAS, in attach order; iommu_ioas.lock held. */
+/* Devices attached to the IOAS, in attach order; the IOAS lock held. */
 static struct iommu_pci_device_list devices = TAILQ_HEAD_INITIALIZER(devices);
 
 static struct iommu_pci_device *
@@ -160,11 +160,11 @@ bind_and_attach(struct iommu_pci_device *dev)
 {
 	struct vfio_device_bind_iommufd bind = {
 		.argsz = sizeof(bind),
-		.iommufd = iommu_ioas.fd,
+		.iommufd = iommu_ioas_fd(),
 	};
 	struct vfio_device_attach_iommufd_pt attach = {
 		.argsz = sizeof(attach),
-		.pt_id = iommu_ioas.ioas_id,
+		.pt_id = iommu_ioas_id(),
 	};
 
 	if (iommu_fault_ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
@@ -183,15 +183,15 @@ bind_and_attach(struct iommu_pci_device *dev)
 			/* The first device pins every mapping. */
 			iommu_map_stats_locked(&stats);
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u, which pins the %" PRIu64 " bytes mapped there: %s",
-				dev->name, iommu_ioas.ioas_id, stats.mapped_bytes,
+				dev->name, iommu_ioas_id(), stats.mapped_bytes,
 				iommu_map_error_explain(err, stats.mapped_bytes, why,
 					sizeof(why)));
 		} else if (err == EADDRINUSE)
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: its reserved IOVA regions (e.g. the MSI window) or its aperture collide with IOVAs this process uses (mappings or DPDK's IOVA windows); the device was not attached and nothing changed",
-				dev->name, iommu_ioas.ioas_id);
+				dev->name, iommu_ioas_id());
 		else
 			IOMMU_LOG(ERR, "cannot attach %s to IOAS %u: %s",
-				dev->name, iommu_ioas.ioas_id, strerror(err));
+				dev->name, iommu_ioas_id(), strerror(err));
 		return -err;
 	}
 	return 0;
@@ -221,7 +221,7 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 		goto out;
 	if (find_device(dev->name) != NULL) {
 		IOMMU_LOG(ERR, "%s is attached to IOAS %u already: detach it first (rte_eal_iommu_pci_detach())",
-			dev->name, iommu_ioas.ioas_id);
+			dev->name, iommu_ioas_id());
 		ret = -EEXIST;
 		goto out;
 	}
@@ -243,12 +243,12 @@ rte_eal_iommu_pci_attach(const char *pci_addr)
 		close(dev->fd); /* closing unbinds and detaches */
 		if (iommu_ioas_ranges_refresh_locked() < 0)
 			IOMMU_LOG(ERR, "valid IOVA ranges of IOAS %u may be stale",
-				iommu_ioas.ioas_id);
+				iommu_ioas_id());
 		goto out;
 	}
 	TAILQ_INSERT_TAIL(&devices, dev, next);
 	IOMMU_LOG(INFO, "%s attached to IOAS %u (device id %u)", dev->name,
-		iommu_ioas.ioas_id, dev->dev_id);
+		iommu_ioas_id(), dev->dev_id);
 	dev = NULL;
 out:
 	iommu_ioas_unlock();
@@ -270,7 +270,7 @@ detach_device_locked(struct iommu_pci_device *dev)
 	close(dev->fd);
 	TAILQ_REMOVE(&devices, dev, next);
 	IOMMU_LOG(INFO, "%s detached from IOAS %u", dev->name,
-		iommu_ioas.ioas_id);
+		iommu_ioas_id());
 	free(dev);
 }
 
@@ -300,7 +300,7 @@ rte_eal_iommu_pci_detach(const char *pci_addr)
 	 */
 	if (iommu_ioas_ranges_refresh_locked() < 0 && iommu_ioas_ranges_refresh_locked() < 0)
 		IOMMU_LOG(WARNING, "%s detached, but the valid IOVA ranges of IOAS %u could not be re-read: the narrower ones are kept until rte_eal_iommu_ranges_refresh() or the next attach or detach",
-			name, iommu_ioas.ioas_id);
+			name, iommu_ioas_id());
 	ret = 0;
 out:
 	iommu_ioas_unlock();

@@ -7,7 +7,7 @@
 
 /*
  * PCI devices attached to the IOAS through their VFIO cdev; this file
- * owns the list. Functions named *_locked() need iommu_ioas.lock.
+ * owns the list. Functions named *_locked() need the IOAS lock.
  */
 
 #include <stdint.h>

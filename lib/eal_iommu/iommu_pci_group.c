@@ -8,7 +8,7 @@
  * (eal_iommu_pci_group_admit()), and reports after the PCI bus probed,
  * plugged or unplugged devices (eal_iommu_pci_group_sync()).
  *
- * Invariants, with iommu_ioas.lock held:
+ * Invariants, with the IOAS lock held:
  * - a device is admitted only while all DPDK memory is DMA-able in the
  *   IOAS and none of the IOVAs it will reserve (predicted from sysfs) is
  *   in use; its group is then in the IOAS, which is the iommufd's VFIO
@@ -247,12 +247,12 @@ bridge_group(int num, const char *name)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct iommu_vfio_ioas compat = {
-		.size = sizeof(compat), .ioas_id = iommu_ioas.ioas_id,
+		.size = sizeof(compat), .ioas_id = iommu_ioas_id(),
 		.op = IOMMU_VFIO_IOAS_SET,
 	};
 	struct bridged_group *g;
+	int fd, err, iommufd = iommu_ioas_fd();
 	struct stat st;
-	int fd, err;
 
 	g = room_for_one(groups, ngroups, &groups_cap, sizeof(*groups), "VFIO groups on the IOAS");
 	if (g == NULL)
@@ -282,17 +282,17 @@ bridge_group(int num, const char *name)
 		err = -EPERM;
 		goto undo;
 	}
-	if (!compat_ioas_set && iommu_fault_ioctl(iommu_ioas.fd, IOMMU_VFIO_IOAS, &compat) < 0) {
+	if (!compat_ioas_set && iommu_fault_ioctl(iommu_ioas_fd(), IOMMU_VFIO_IOAS, &compat) < 0) {
 		err = -errno;
 		IOMMU_LOG(ERR, "cannot make IOAS %u the VFIO compatibility IOAS: %s",
-			iommu_ioas.ioas_id, strerror(-err));
+			iommu_ioas_id(), strerror(-err));
 		goto undo;
 	}
 	compat_ioas_set = 1;
-	if (iommu_fault_ioctl(fd, VFIO_GROUP_SET_CONTAINER, &iommu_ioas.fd) < 0) {
+	if (iommu_fault_ioctl(fd, VFIO_GROUP_SET_CONTAINER, &iommufd) < 0) {
 		err = -errno;
 		IOMMU_LOG(ERR, "cannot put VFIO group %d of %s into IOAS %u: %s%s",
-			num, name, iommu_ioas.ioas_id, strerror(-err),
+			num, name, iommu_ioas_id(), strerror(-err),
 			err == -EBADFD ? " (the kernel needs CONFIG_IOMMUFD_VFIO_CONTAINER off and VFIO group support with iommufd)" : "");
 		goto undo;
 	}
@@ -347,7 +347,7 @@ forget_group(unsigned int i)
 		if (admitted[j].group == groups[i].num) {
 			IOMMU_LOG(INFO, "%s (IOMMU group %d) left IOAS %u",
 				admitted[j].name, groups[i].num,
-				iommu_ioas.ioas_id);
+				iommu_ioas_id());
 			admitted[j] = admitted[--nadmitted];
 		} else {
 			j++;
@@ -377,7 +377,7 @@ admit_locked(const char *name)
 
 	if (!iommu_ioas_is_open_locked())
 		return -ENODEV;
-	if (iommu_ioas.secondary) {
+	if (iommu_ioas_is_secondary()) {
 		IOMMU_LOG(ERR, "%s: only the primary process admits PCI devices to its IOAS (a secondary opens those the primary admitted)",
 			name);
 		return -ENOTSUP;
@@ -386,7 +386,7 @@ admit_locked(const char *name)
 		return -EPERM;
 	if (iommu_pci_device_attached_locked(name)) {
 		IOMMU_LOG(ERR, "%s is attached to IOAS %u through its VFIO cdev (attach=): it is not given to a PCI driver as well; drop it from attach= to let a PMD use it",
-			name, iommu_ioas.ioas_id);
+			name, iommu_ioas_id());
 		return -EBUSY;
 	}
 	/*
@@ -399,7 +399,7 @@ admit_locked(const char *name)
 		return 0;
 	if (!dpdk_memory_dma_able()) {
 		IOMMU_LOG(ERR, "%s is not given to a driver: DPDK memory is not all DMA-able in IOAS %u (rte_eal_iommu_check() says why)",
-			name, iommu_ioas.ioas_id);
+			name, iommu_ioas_id());
 		return -EFAULT;
 	}
 	e = room_for_one(admitted, nadmitted, &admitted_cap, sizeof(*admitted),
@@ -413,7 +413,7 @@ admit_locked(const char *name)
 	ret = collides(&d, &hit, &taken);
 	if (ret > 0) {
 		IOMMU_LOG(ERR, "%s is not given to a driver: attaching it to IOAS %u would reserve IOVA [0x%" PRIx64 ", 0x%" PRIx64 "], which this process uses ([0x%" PRIx64 ", 0x%" PRIx64 "]); nothing changed",
-			name, iommu_ioas.ioas_id, hit.start, hit.last, taken.start,
+			name, iommu_ioas_id(), hit.start, hit.last, taken.start,
 			taken.last);
 		IOMMU_LOG(ERR, "  to fix: %s",
 			iommu_policy_current_locked() == RTE_EAL_IOMMU_POLICY_VA ?
@@ -433,7 +433,7 @@ admit_locked(const char *name)
 		why = iommu_status_memlock_explain(stats.mapped_bytes, buf, sizeof(buf));
 		if (why != NULL) {
 			IOMMU_LOG(ERR, "%s is not given to a driver: attaching it to IOAS %u pins the %" PRIu64 " bytes mapped there, and %s",
-				name, iommu_ioas.ioas_id, stats.mapped_bytes, why);
+				name, iommu_ioas_id(), stats.mapped_bytes, why);
 			return -ENOMEM;
 		}
 	}
@@ -461,7 +461,7 @@ admit_locked(const char *name)
 		return ret;
 	}
 	IOMMU_LOG(INFO, "%s (IOMMU group %d) DMAs through IOAS %u", name,
-		d.group, iommu_ioas.ioas_id);
+		d.group, iommu_ioas_id());
 	return 0;
 }
 
@@ -502,7 +502,7 @@ check_prediction(void)
 	p.ranges = iommu_fault_malloc(sizeof(struct iova_range));
 	if (p.ranges == NULL) {
 		IOMMU_LOG(WARNING, "IOAS %u valid IOVA ranges not compared with the prediction: out of memory",
-			iommu_ioas.ioas_id);
+			iommu_ioas_id());
 		return;
 	}
 	p.ranges[0] = (struct iova_range){ 0, UINT64_MAX };
@@ -511,13 +511,13 @@ check_prediction(void)
 			iova_ranges_reserve(&p, admitted[i].v[j].start,
 				admitted[i].v[j].last);
 	iova_ranges_format(&p, want, sizeof(want));
-	iova_ranges_format(&iommu_ioas.kernel_ranges, got, sizeof(got));
+	iova_ranges_format(iommu_ioas_kernel_ranges_locked(), got, sizeof(got));
 	if (strcmp(want, got) == 0)
 		IOMMU_LOG(INFO, "IOAS %u valid IOVA ranges with %u PCI device(s) attached: %s, as predicted",
-			iommu_ioas.ioas_id, nadmitted, got);
+			iommu_ioas_id(), nadmitted, got);
 	else
 		IOMMU_LOG(WARNING, "IOAS %u valid IOVA ranges with %u PCI device(s) attached are %s, predicted %s",
-			iommu_ioas.ioas_id, nadmitted, got, want);
+			iommu_ioas_id(), nadmitted, got, want);
 	free(p.ranges);
 }
 
@@ -526,7 +526,7 @@ eal_iommu_pci_group_sync(unsigned int legacy)
 {
 	iommu_ioas_lock();
 	legacy_devices = legacy;
-	if (iommu_ioas_is_open_locked() && !iommu_ioas.secondary &&
+	if (iommu_ioas_is_open_locked() && !iommu_ioas_is_secondary() &&
 	    !iommu_ioas_forked_locked()) {
 		forget_closed_groups();
 		push_expectations();

@@ -14,7 +14,7 @@
  * owning the group fd: it closes it when the group's last device goes,
  * which takes the group out of the IOAS. This file owns the list of
  * bridged groups and the reservations predicted for their devices.
- * Functions named *_locked() need iommu_ioas.lock.
+ * Functions named *_locked() need the IOAS lock.
  */
 
 #include <stdint.h>

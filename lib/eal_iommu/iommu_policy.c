@@ -9,7 +9,7 @@
  * decides the bus's IOVA-mode vote from predicted facts; at map time it
  * decides again with EAL's IOVA mode in force.
  *
- * State, with iommu_ioas.lock held: requested (set by the application or
+ * State, with the IOAS lock held: requested (set by the application or
  * the bus), effective and windows (valid while applied).
  */
 
@@ -156,7 +156,7 @@ rte_eal_iommu_set_policy(enum rte_eal_iommu_policy policy)
 	if ((unsigned int)policy >= RTE_DIM(policy_names))
 		return iommu_set_rte_errno(-EINVAL);
 	iommu_ioas_lock();
-	if (iommu_ioas.secondary)
+	if (iommu_ioas_is_secondary())
 		ret = iommu_ioas_require_primary_locked("set policy");
 	else if (applied && policy != requested)
 		ret = -EBUSY;
@@ -252,9 +252,9 @@ eal_iommu_startup_vote(enum rte_iova_mode *mode)
 	int ret;
 
 	iommu_ioas_lock();
-	snprintf(what, sizeof(what), "of IOAS %u", iommu_ioas.ioas_id);
+	snprintf(what, sizeof(what), "of IOAS %u", iommu_ioas_id());
 	ret = iommu_ioas_is_open_locked() ?
-		vote(requested, &iommu_ioas.ranges, what, mode) : -ENODEV;
+		vote(requested, iommu_ioas_ranges_locked(), what, mode) : -ENODEV;
 	iommu_ioas_unlock();
 	return ret < 0 ? iommu_set_rte_errno(ret) : 0;
 }
@@ -319,12 +319,12 @@ report_outside(enum rte_eal_iommu_policy policy, unsigned int outside,
 
 	IOMMU_LOG(ERR, "cannot map DPDK memory with policy %s: %u of %u %s lie outside the valid IOVA ranges of IOAS %u; nothing was mapped",
 		rte_eal_iommu_policy_name(policy), outside, total, what,
-		iommu_ioas.ioas_id);
+		iommu_ioas_id());
 	IOMMU_LOG(ERR, "  first: VA [0x%" PRIx64 ", 0x%" PRIx64 "] at IOVA [0x%" PRIx64 ", 0x%" PRIx64 "]",
 		va, va + len - 1, iova, iova + len - 1);
 	IOMMU_LOG(ERR, "  valid IOVA ranges: %s (alignment 0x%" PRIx64 ")",
-		iova_ranges_format(&iommu_ioas.ranges, ranges, sizeof(ranges)),
-		iommu_ioas.ranges.alignment);
+		iova_ranges_format(iommu_ioas_ranges_locked(), ranges, sizeof(ranges)),
+		iommu_ioas_ranges_locked()->alignment);
 	IOMMU_LOG(ERR, "  to fix: %s", fix_hint(policy));
 }
 
@@ -342,7 +342,7 @@ assign_va(struct iommu_dpdk_memory *mem)
 			.va_base = base, .len = msl->len, .iova_base = base,
 			.page_sz = msl->page_sz,
 		};
-		if (!iova_ranges_contain(&iommu_ioas.ranges, base, msl->len) &&
+		if (!iova_ranges_contain(iommu_ioas_ranges_locked(), base, msl->len) &&
 		    outside++ == 0)
 			first = i;
 	}
@@ -370,7 +370,7 @@ assign_pa(struct iommu_dpdk_memory *mem)
 
 		mem->segs[i].iova = ms->iova;
 		if ((ms->iova == RTE_BAD_IOVA ||
-		     !iova_ranges_contain(&iommu_ioas.ranges, ms->iova, ms->len)) &&
+		     !iova_ranges_contain(iommu_ioas_ranges_locked(), ms->iova, ms->len)) &&
 		    outside++ == 0)
 			first = i;
 	}
@@ -412,7 +412,7 @@ assign_window(struct iommu_dpdk_memory *mem)
 	nused = iommu_map_used_iovas_locked(&used);
 	if (nused < 0)
 		return nused;
-	ret = window_plan(&iommu_ioas.ranges, used, nused, req, mem->nlists,
+	ret = window_plan(iommu_ioas_ranges_locked(), used, nused, req, mem->nlists,
 		windows, &failed);
 	free(used);
 	if (ret == -ENOSPC) {
@@ -420,9 +420,9 @@ assign_window(struct iommu_dpdk_memory *mem)
 
 		IOMMU_LOG(ERR, "cannot map DPDK memory with policy window: no room for a 0x%" PRIx64 "-byte IOVA window for the memory segment list at VA 0x%" PRIx64 " in the valid IOVA ranges of IOAS %u; nothing was mapped",
 			RTE_MAX(req[failed].min_len, req[failed].need),
-			req[failed].va_base, iommu_ioas.ioas_id);
+			req[failed].va_base, iommu_ioas_id());
 		IOMMU_LOG(ERR, "  valid IOVA ranges: %s",
-			iova_ranges_format(&iommu_ioas.ranges, ranges, sizeof(ranges)));
+			iova_ranges_format(iommu_ioas_ranges_locked(), ranges, sizeof(ranges)));
 		IOMMU_LOG(ERR, "  to fix: %s", fix_hint(RTE_EAL_IOMMU_POLICY_WINDOW));
 	}
 	if (ret < 0)

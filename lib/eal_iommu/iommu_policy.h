@@ -11,7 +11,7 @@
  * hints for refusals, and the IOVA each DPDK memory segment gets. It owns
  * the requested and the effective policy and DPDK's IOVA windows, and
  * hands the windows to the map layer to protect. Functions named
- * *_locked() need iommu_ioas.lock.
+ * *_locked() need the IOAS lock.
  */
 
 #include <stdint.h>

@@ -217,7 +217,7 @@ check_segment(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		return 0;
 	if (u->log && u->count < 8)
 		IOMMU_LOG(ERR, "DPDK memory at VA %p length 0x%zx is not mapped in IOAS %u",
-			ms->addr, ms->len, iommu_ioas.ioas_id);
+			ms->addr, ms->len, iommu_ioas_id());
 	u->count++;
 	return 0;
 }
@@ -253,7 +253,7 @@ rte_eal_iommu_check(void)
 		ret = -ENODEV;
 		goto out;
 	}
-	if (iommu_ioas.secondary) {
+	if (iommu_ioas_is_secondary()) {
 		IOMMU_LOG(ERR, "a secondary process cannot check DMA-ability: ask the primary, which owns the mappings");
 		ret = -ENOTSUP;
 		goto out;

@@ -7,7 +7,7 @@
 
 /*
  * Is all DPDK memory DMA-able? The record of memory that should be but
- * is not (its mapping failed), and the check. Needs iommu_ioas.lock.
+ * is not (its mapping failed), and the check. Needs the IOAS lock.
  */
 
 #include <stddef.h>
@@ -40,7 +40,7 @@ void iommu_status_foreach_failure_locked(void (*fn)(
 
 /*
  * DPDK memory segments not mapped (logging the first few if log); the
- * hotplug read lock and iommu_ioas.lock held.
+ * hotplug read lock and the IOAS lock held.
  */
 unsigned int iommu_status_unmapped_segments_locked(int log);
 

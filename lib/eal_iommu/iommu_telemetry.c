@@ -65,8 +65,8 @@ handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(devices, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_dict(d);
 	iommu_ioas_lock();
-	rte_tel_data_add_dict_int(d, "fd", iommu_ioas.fd);
-	rte_tel_data_add_dict_u64(d, "ioas_id", iommu_ioas.ioas_id);
+	rte_tel_data_add_dict_int(d, "fd", iommu_ioas_fd());
+	rte_tel_data_add_dict_u64(d, "ioas_id", iommu_ioas_id());
 	rte_tel_data_add_dict_string(d, "process",
 		rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
 	rte_tel_data_add_dict_string(d, "policy",
@@ -102,11 +102,11 @@ handle_ranges(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(last, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_dict(d);
 	iommu_ioas_lock();
-	for (i = 0; i < iommu_ioas.ranges.count && i < MAX_ROWS; i++) {
-		add_hex(start, iommu_ioas.ranges.ranges[i].start);
-		add_hex(last, iommu_ioas.ranges.ranges[i].last);
+	for (i = 0; i < iommu_ioas_ranges_locked()->count && i < MAX_ROWS; i++) {
+		add_hex(start, iommu_ioas_ranges_locked()->ranges[i].start);
+		add_hex(last, iommu_ioas_ranges_locked()->ranges[i].last);
 	}
-	snprintf(s, sizeof(s), "0x%" PRIx64, iommu_ioas.ranges.alignment);
+	snprintf(s, sizeof(s), "0x%" PRIx64, iommu_ioas_ranges_locked()->alignment);
 	iommu_ioas_unlock();
 	rte_tel_data_add_dict_string(d, "alignment", s);
 	rte_tel_data_add_dict_container(d, "start", start, 0);

@@ -7,7 +7,7 @@
 
 /*
  * The writer side of the fast-path table (rte_eal_iommu_lookup.h). Callers
- * hold iommu_ioas.lock; readers take no lock. Adding never makes a reader's
+ * hold the IOAS lock; readers take no lock. Adding never makes a reader's
  * cached entry stale (VA ranges never overlap, and only whole-page entries
  * are cached); removing bumps the epoch and waits for every lookup in
  * flight, so none returns the old translation after removal returns.
