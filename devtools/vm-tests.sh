@@ -545,11 +545,30 @@ gate_first_check()
 	fi
 }
 
+# A process that has not exited by its deadline is hung: say where each
+# of its threads is (kernel stack, system call, user stack), then kill it.
+# hang_report PID WHAT
+hang_report()
+{
+	local pid=$1 task
+	echo "FAIL $2: process $pid still running: its threads:"
+	grep -E 'MemFree|MemAvailable|Mlocked|HugePages_Free' /proc/meminfo
+	for task in /proc/$pid/task/*; do
+		echo "--- thread ${task##*/} $(cat $task/comm) state $(awk '{print $3}' $task/stat) in $(cat $task/wchan)"
+		cat $task/stack $task/syscall 2>/dev/null
+	done
+	timeout 60 gdb -p $pid -batch -ex 'thread apply all bt' 2>&1 | grep -E '^(Thread|#)'
+	kill -9 $pid
+}
+
 # Stock dpdk-testpmd on both NICs (the PCI bus's e1000 PMD, through the
 # plug-in's IOAS), io forwarding started with --tx-first: case $1 under
-# policy $2, more EAL arguments after them. While it forwards, telemetry
-# must list both NICs on the IOAS; the forward statistics at exit must show
-# traffic on both ports.
+# policy $2, more EAL arguments after them (and testpmd's own in
+# TESTPMD_APP_ARGS). While it forwards, telemetry must list both NICs on
+# the IOAS; the forward statistics at exit must show traffic on both ports.
+# testpmd reads its standard input from the start, and quits when it
+# closes after 30 s: one still running two minutes after the telemetry
+# check is hung (hang_report).
 TESTPMD=$DPDK_PREFIX/bin/dpdk-testpmd
 testpmd_fwd_check()
 {
@@ -557,7 +576,7 @@ testpmd_fwd_check()
 	shift 2
 	(sleep 30) | "${STOCK_ENV[@]}" "$TESTPMD" -l 0-1 -m 64 -a $NIC0 -a $NIC1 --file-prefix=$name \
 		-d "$PLUGIN" --log-level=lib.eal_iommu:info "$@" \
-		-- --forward-mode=io --tx-first --nb-cores=1 > "$log" 2>&1 &
+		-- --forward-mode=io --tx-first --nb-cores=1 ${TESTPMD_APP_ARGS:-} > "$log" 2>&1 &
 	pid=$!
 	# EAL logs to stderr unbuffered: the PCI devices are probed when this shows.
 	for i in $(seq 600); do
@@ -568,6 +587,16 @@ testpmd_fwd_check()
 	done
 	/usr/bin/python3 "$DEVTOOLS_DIR/telemetry-check.py" \
 		"$DPDK_PREFIX/bin/dpdk-telemetry.py" $name --devices $NIC0 $NIC1
+	for i in $(seq 1200); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 $pid 2>/dev/null; then
+		hang_report $pid testpmd_fwd
+		wait $pid
+		cat "$log"
+		return
+	fi
 	wait $pid
 	echo "testpmd exit code $?"
 	cat "$log"
@@ -936,6 +965,12 @@ vtd48)
 	run_case vtd48_xmem_payload_pa ethdev_payload_autotest env IOMMU_TEST_POOL_XMEM=1 \
 		"$TEST_APP" "${PCI_EAL[@]}" --file-prefix=vmxmem --iova-mode=pa -a bus=iommufd,policy=pa \
 		-a $NIC0 -a $NIC1 -- ethdev_payload_autotest
+	# Stock testpmd forwarding from 4 KiB external memory (about 735 MB).
+	TESTPMD_APP_ARGS=--mp-alloc=xmem run_case vtd48_testpmd_xmem \
+		"telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwdxmem va
+	TESTPMD_APP_ARGS=--mp-alloc=xmem run_case vtd48_testpmd_xmem_pa \
+		"telemetry_devices_check testpmd_fwd" testpmd_fwd_check fwdxmempa pa \
+		--iova-mode=pa -a bus=iommufd,policy=pa
 	# Debian's DPDK packages of two 22.11 releases (the VFIO requests of
 	# secondaries are numbered differently before 22.11.11).
 	run_case vtd48_debian_22_11_7 "debian_payload_deb7 ${MP_RESULTS//own/deb7} telemetry_devices_check testpmd_fwd testpmd_on_debian_deb7" \
