@@ -10,8 +10,8 @@
 #include "rte_eal_iommu.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
-#include "iommu_pci_device.h"
-#include "iommu_pci_group.h"
+#include "iommu_vfio_cdev.h"
+#include "iommu_vfio_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
@@ -79,14 +79,14 @@ rte_eal_iommu_dump(FILE *f)
 			iommu_ioas_ranges_locked()->ranges[i].start,
 			iommu_ioas_ranges_locked()->ranges[i].last);
 	fprintf(f, "attached devices:");
-	if (iommu_pci_device_count_locked() + iommu_pci_group_device_count_locked() == 0)
+	if (iommu_vfio_cdev_count_locked() + iommu_vfio_group_device_count_locked() == 0)
 		fprintf(f, " none");
-	iommu_pci_foreach_locked(print_device, f);
-	iommu_pci_group_foreach_locked(print_pci_device, f);
+	iommu_vfio_cdev_foreach_locked(print_device, f);
+	iommu_vfio_group_foreach_locked(print_pci_device, f);
 	fprintf(f, "\n");
-	if (iommu_pci_group_legacy_count_locked() > 0)
+	if (iommu_vfio_group_legacy_count_locked() > 0)
 		fprintf(f, "NOT on the IOAS: %u vfio-pci device(s) in EAL's VFIO container\n",
-			iommu_pci_group_legacy_count_locked());
+			iommu_vfio_group_legacy_count_locked());
 	iommu_status_stats_locked(&stats);
 	nfailures = iommu_status_failure_count_locked();
 	fprintf(f, "mappings: %u, %s", iommu_map_count_locked(),

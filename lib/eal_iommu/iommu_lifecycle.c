@@ -21,8 +21,8 @@
 #include "iommu_map.h"
 #include "iommu_mem.h"
 #include "iommu_mp.h"
-#include "iommu_pci_device.h"
-#include "iommu_pci_group.h"
+#include "iommu_vfio_cdev.h"
+#include "iommu_vfio_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 #include "iommufd_ioctl.h"
@@ -196,8 +196,8 @@ rte_eal_iommu_close(void)
 	iommu_mem_events_stop();
 	iommu_ioas_lock();
 	ioas_id = iommu_ioas_id();
-	iommu_pci_detach_all_locked();
-	iommu_pci_group_clear_locked();
+	iommu_vfio_cdev_detach_all_locked();
+	iommu_vfio_group_clear_locked();
 	iommu_mem_unmap_locked();
 	iommu_map_clear_locked();
 	iommu_status_clear_locked();

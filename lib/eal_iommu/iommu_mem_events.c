@@ -25,8 +25,8 @@
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_mem.h"
-#include "iommu_pci_device.h"
-#include "iommu_pci_group.h"
+#include "iommu_vfio_cdev.h"
+#include "iommu_vfio_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
@@ -286,8 +286,8 @@ add_socket_bytes(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 static int
 mappings_pinned_locked(void)
 {
-	return iommu_pci_device_count_locked() > 0 ||
-		iommu_pci_group_device_count_locked() > 0;
+	return iommu_vfio_cdev_count_locked() > 0 ||
+		iommu_vfio_group_device_count_locked() > 0;
 }
 
 /*

@@ -25,7 +25,7 @@
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_policy.h"
-#include "iommu_virt2iova_users.h"
+#include "iommu_window_pa_users.h"
 #include "iommu_window.h"
 
 static enum rte_eal_iommu_policy requested;
@@ -486,7 +486,7 @@ iommu_policy_applied_set_locked(enum rte_eal_iommu_policy eff,
 		return;
 	for (i = 0; i < mem->nsegs; i++)
 		mem->segs[i].ms->iova = mem->segs[i].iova;
-	iommu_warn_virt2iova_users();
+	iommu_window_warn_pa_users();
 }
 
 void

@@ -18,8 +18,8 @@
 #include "iommu_ioas.h"
 #include "iommu_map.h"
 #include "iommu_host.h"
-#include "iommu_pci_device.h"
-#include "iommu_pci_group.h"
+#include "iommu_vfio_cdev.h"
+#include "iommu_vfio_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
@@ -75,10 +75,10 @@ handle_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		mode == RTE_IOVA_PA ? "pa" : "dc");
 	rte_tel_data_add_dict_int(d, "dpdk_memory_mapped",
 		iommu_policy_applied_locked());
-	iommu_pci_foreach_locked(add_device, devices);
-	iommu_pci_group_foreach_locked(add_pci_device, devices);
+	iommu_vfio_cdev_foreach_locked(add_device, devices);
+	iommu_vfio_group_foreach_locked(add_pci_device, devices);
 	rte_tel_data_add_dict_u64(d, "legacy_container_devices",
-		iommu_pci_group_legacy_count_locked());
+		iommu_vfio_group_legacy_count_locked());
 	iommu_ioas_unlock();
 	rte_tel_data_add_dict_container(d, "devices", devices, 0);
 	return 0;
@@ -329,9 +329,9 @@ handle_devices(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(c.reserved, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_dict(d);
 	iommu_ioas_lock();
-	iommu_pci_foreach_locked(add_cdev_row, &c);
-	iommu_pci_group_foreach_locked(add_group_row, &c);
-	legacy = iommu_pci_group_legacy_count_locked();
+	iommu_vfio_cdev_foreach_locked(add_cdev_row, &c);
+	iommu_vfio_group_foreach_locked(add_group_row, &c);
+	legacy = iommu_vfio_group_legacy_count_locked();
 	iommu_ioas_unlock();
 	rte_tel_data_add_dict_container(d, "name", c.name, 0);
 	rte_tel_data_add_dict_container(d, "path", c.path, 0);

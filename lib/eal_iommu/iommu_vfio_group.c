@@ -3,7 +3,7 @@
  */
 
 /*
- * VFIO groups bridged into the IOAS (iommu_pci_group.h), for the PCI bus's
+ * VFIO groups bridged into the IOAS (iommu_vfio_group.h), for the PCI bus's
  * drivers. The bus admits each device before any driver gets it
  * (eal_iommu_pci_group_admit()), and reports after the PCI bus probed,
  * plugged or unplugged devices (eal_iommu_pci_group_sync()).
@@ -50,8 +50,8 @@
 #include "iommu_host.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
-#include "iommu_pci_device.h"
-#include "iommu_pci_group.h"
+#include "iommu_vfio_cdev.h"
+#include "iommu_vfio_group.h"
 #include "iommu_policy.h"
 #include "iommu_status.h"
 
@@ -384,7 +384,7 @@ admit_locked(const char *name)
 	}
 	if (iommu_ioas_require_primary_locked(name) < 0)
 		return -EPERM;
-	if (iommu_pci_device_attached_locked(name)) {
+	if (iommu_vfio_cdev_attached_locked(name)) {
 		IOMMU_LOG(ERR, "%s is attached to IOAS %u through its VFIO cdev (attach=): it is not given to a PCI driver as well; drop it from attach= to let a PMD use it",
 			name, iommu_ioas_id());
 		return -EBUSY;
@@ -423,7 +423,7 @@ admit_locked(const char *name)
 	}
 	if (ret < 0)
 		return ret;
-	if (nadmitted == 0 && iommu_pci_device_count_locked() == 0) {
+	if (nadmitted == 0 && iommu_vfio_cdev_count_locked() == 0) {
 		struct rte_eal_iommu_stats stats;
 		const char *why;
 		char buf[768];
@@ -497,7 +497,7 @@ check_prediction(void)
 	char want[512], got[512];
 	unsigned int i, j;
 
-	if (nadmitted == 0 || iommu_pci_device_count_locked() > 0)
+	if (nadmitted == 0 || iommu_vfio_cdev_count_locked() > 0)
 		return;
 	p.ranges = iommu_fault_malloc(sizeof(struct iova_range));
 	if (p.ranges == NULL) {
@@ -537,7 +537,7 @@ eal_iommu_pci_group_sync(unsigned int legacy)
 }
 
 void
-iommu_pci_group_foreach_locked(void (*fn)(const char *name, int group,
+iommu_vfio_group_foreach_locked(void (*fn)(const char *name, int group,
 		const struct iova_range *reserved, unsigned int nreserved,
 		void *arg), void *arg)
 {
@@ -550,21 +550,21 @@ iommu_pci_group_foreach_locked(void (*fn)(const char *name, int group,
 }
 
 unsigned int
-iommu_pci_group_device_count_locked(void)
+iommu_vfio_group_device_count_locked(void)
 {
 	iommu_ioas_assert_locked();
 	return nadmitted;
 }
 
 unsigned int
-iommu_pci_group_legacy_count_locked(void)
+iommu_vfio_group_legacy_count_locked(void)
 {
 	iommu_ioas_assert_locked();
 	return legacy_devices;
 }
 
 void
-iommu_pci_group_clear_locked(void)
+iommu_vfio_group_clear_locked(void)
 {
 	iommu_ioas_assert_locked();
 	nadmitted = 0;

@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The dpdk-iommufd authors
  */
 
-#ifndef IOMMU_PCI_GROUP_H
-#define IOMMU_PCI_GROUP_H
+#ifndef IOMMU_VFIO_GROUP_H
+#define IOMMU_VFIO_GROUP_H
 
 /*
  * VFIO groups bridged into the IOAS, so that the PCI bus's own drivers DMA
@@ -22,17 +22,17 @@
 #include "iova_ranges.h"
 
 /* Call fn for every device admitted through a bridged group. */
-void iommu_pci_group_foreach_locked(void (*fn)(const char *name, int group,
+void iommu_vfio_group_foreach_locked(void (*fn)(const char *name, int group,
 		const struct iova_range *reserved, unsigned int nreserved,
 		void *arg), void *arg);
 
 /* Number of devices admitted through bridged groups. */
-unsigned int iommu_pci_group_device_count_locked(void);
+unsigned int iommu_vfio_group_device_count_locked(void);
 
 /* Devices the PCI bus gave to drivers outside the IOAS (EAL's legacy container). */
-unsigned int iommu_pci_group_legacy_count_locked(void);
+unsigned int iommu_vfio_group_legacy_count_locked(void);
 
 /* Forget every group (closing: EAL has released them). */
-void iommu_pci_group_clear_locked(void);
+void iommu_vfio_group_clear_locked(void);
 
-#endif /* IOMMU_PCI_GROUP_H */
+#endif /* IOMMU_VFIO_GROUP_H */

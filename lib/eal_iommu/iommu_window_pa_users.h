@@ -2,10 +2,10 @@
  * Copyright(c) 2026 The dpdk-iommufd authors
  */
 
-#ifndef IOMMU_VIRT2IOVA_USERS_H
-#define IOMMU_VIRT2IOVA_USERS_H
+#ifndef IOMMU_WINDOW_PA_USERS_H
+#define IOMMU_WINDOW_PA_USERS_H
 
 /* Warn about loaded components that rely on rte_mem_virt2iova() (window policy). */
-void iommu_warn_virt2iova_users(void);
+void iommu_window_warn_pa_users(void);
 
-#endif /* IOMMU_VIRT2IOVA_USERS_H */
+#endif /* IOMMU_WINDOW_PA_USERS_H */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "iommu_ioas.h"
-#include "iommu_virt2iova_users.h"
+#include "iommu_window_pa_users.h"
 
 static const struct {
 	const char *lib; /* shared object name prefix */
@@ -57,7 +57,7 @@ check_object(struct dl_phdr_info *info, size_t size, void *arg)
 }
 
 void
-iommu_warn_virt2iova_users(void)
+iommu_window_warn_pa_users(void)
 {
 	unsigned int found = 0;
 

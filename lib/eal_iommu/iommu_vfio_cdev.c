@@ -21,29 +21,29 @@
 #include "iommu_fault.h"
 #include "iommu_ioas.h"
 #include "iommu_map.h"
-#include "iommu_pci_device.h"
+#include "iommu_vfio_cdev.h"
 #include "iommu_status.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
 #define VFIO_DEVICES "/dev/vfio/devices"
 
 /* A PCI device bound to the iommufd through its VFIO cdev. */
-struct iommu_pci_device {
-	TAILQ_ENTRY(iommu_pci_device) next;
+struct iommu_vfio_cdev {
+	TAILQ_ENTRY(iommu_vfio_cdev) next;
 	char name[PCI_PRI_STR_SIZE];
 	int fd;
 	uint32_t dev_id;
 };
 
-TAILQ_HEAD(iommu_pci_device_list, iommu_pci_device);
+TAILQ_HEAD(iommu_vfio_cdev_list, iommu_vfio_cdev);
 
 /* Devices attached to the IOAS, in attach order; the IOAS lock held. */
-static struct iommu_pci_device_list devices = TAILQ_HEAD_INITIALIZER(devices);
+static struct iommu_vfio_cdev_list devices = TAILQ_HEAD_INITIALIZER(devices);
 
-static struct iommu_pci_device *
+static struct iommu_vfio_cdev *
 find_device(const char *name)
 {
-	struct iommu_pci_device *dev;
+	struct iommu_vfio_cdev *dev;
 
 	TAILQ_FOREACH(dev, &devices, next)
 		if (strcmp(dev->name, name) == 0)
@@ -156,7 +156,7 @@ eal_iommu_pci_check(const char *pci_addr, char *name, size_t size)
 }
 
 static int
-bind_and_attach(struct iommu_pci_device *dev)
+bind_and_attach(struct iommu_vfio_cdev *dev)
 {
 	struct vfio_device_bind_iommufd bind = {
 		.argsz = sizeof(bind),
@@ -200,7 +200,7 @@ bind_and_attach(struct iommu_pci_device *dev)
 int
 rte_eal_iommu_pci_attach(const char *pci_addr)
 {
-	struct iommu_pci_device *dev;
+	struct iommu_vfio_cdev *dev;
 	int ret;
 
 	dev = iommu_fault_calloc(1, sizeof(*dev));
@@ -257,7 +257,7 @@ out:
 }
 
 static void
-detach_device_locked(struct iommu_pci_device *dev)
+detach_device_locked(struct iommu_vfio_cdev *dev)
 {
 	iommu_ioas_assert_locked();
 	struct vfio_device_detach_iommufd_pt detach = {
@@ -278,7 +278,7 @@ int
 rte_eal_iommu_pci_detach(const char *pci_addr)
 {
 	char name[PCI_PRI_STR_SIZE];
-	struct iommu_pci_device *dev;
+	struct iommu_vfio_cdev *dev;
 	int ret;
 
 	ret = canonical_name(pci_addr, name);
@@ -308,9 +308,9 @@ out:
 }
 
 void
-iommu_pci_detach_all_locked(void)
+iommu_vfio_cdev_detach_all_locked(void)
 {
-	struct iommu_pci_device *dev;
+	struct iommu_vfio_cdev *dev;
 
 	iommu_ioas_assert_locked();
 	while ((dev = TAILQ_FIRST(&devices)) != NULL)
@@ -318,16 +318,16 @@ iommu_pci_detach_all_locked(void)
 }
 
 int
-iommu_pci_device_attached_locked(const char *name)
+iommu_vfio_cdev_attached_locked(const char *name)
 {
 	iommu_ioas_assert_locked();
 	return find_device(name) != NULL;
 }
 
 unsigned int
-iommu_pci_device_count_locked(void)
+iommu_vfio_cdev_count_locked(void)
 {
-	struct iommu_pci_device *dev;
+	struct iommu_vfio_cdev *dev;
 	unsigned int n = 0;
 
 	iommu_ioas_assert_locked();
@@ -337,10 +337,10 @@ iommu_pci_device_count_locked(void)
 }
 
 void
-iommu_pci_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
+iommu_vfio_cdev_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
 		void *arg), void *arg)
 {
-	struct iommu_pci_device *dev;
+	struct iommu_vfio_cdev *dev;
 
 	iommu_ioas_assert_locked();
 	TAILQ_FOREACH(dev, &devices, next)

@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The dpdk-iommufd authors
  */
 
-#ifndef IOMMU_PCI_DEVICE_H
-#define IOMMU_PCI_DEVICE_H
+#ifndef IOMMU_VFIO_CDEV_H
+#define IOMMU_VFIO_CDEV_H
 
 /*
  * PCI devices attached to the IOAS through their VFIO cdev; this file
@@ -13,16 +13,16 @@
 #include <stdint.h>
 
 /* Detach and close every attached device. */
-void iommu_pci_detach_all_locked(void);
+void iommu_vfio_cdev_detach_all_locked(void);
 
 /* True when device name (canonical) is attached through its cdev. */
-int iommu_pci_device_attached_locked(const char *name);
+int iommu_vfio_cdev_attached_locked(const char *name);
 
 /* Number of attached devices. */
-unsigned int iommu_pci_device_count_locked(void);
+unsigned int iommu_vfio_cdev_count_locked(void);
 
 /* Call fn for every attached device. */
-void iommu_pci_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
+void iommu_vfio_cdev_foreach_locked(void (*fn)(const char *name, uint32_t dev_id,
 		void *arg), void *arg);
 
-#endif /* IOMMU_PCI_DEVICE_H */
+#endif /* IOMMU_VFIO_CDEV_H */
